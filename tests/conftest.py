@@ -1,0 +1,26 @@
+"""Shared test fixtures. The reference article lives in ../shared/seed/ beside the
+repository; tests that use it skip when it is absent (a user's clone)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = ROOT.parent / "shared" / "seed" / "ukraine-peace-talks.txt"
+
+
+@pytest.fixture
+def seed_article() -> Path:
+    if not SEED.exists():
+        pytest.skip("reference article ../shared/seed/ is not beside this clone")
+    return SEED
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Each test session gets its own segment cache, never the user's."""
+    cache = tmp_path_factory.getbasetemp() / "segment-cache"
+    monkeypatch.setenv("AUDIOCAST_CACHE_DIR", str(cache))
