@@ -66,6 +66,10 @@ class Engine(ABC):
     max_chars: ClassVar[int | None] = None
     #: True when the engine needs the network
     online: ClassVar[bool] = False
+    #: True when the engine reads inline phonemes ``[[ ... ]]`` from a lexicon
+    accepts_phonemes: ClassVar[bool] = False
+    #: sample rate of the clips this engine returns
+    sample_rate: int = 22050
 
     def __init__(self, voice: VoiceSettings):
         self.voice = voice

@@ -22,6 +22,8 @@ class EspeakEngine(Engine):
     """Options: rate (words per minute), pitch (0-99). ``name`` is an espeak voice (en-us)."""
 
     name = "espeak"
+    #: understands inline phonemes written as [[ ... ]] (used by the lexicon)
+    accepts_phonemes = True
 
     def __init__(self, voice: VoiceSettings):
         super().__init__(voice)

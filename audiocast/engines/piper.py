@@ -102,29 +102,41 @@ _load_lock = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _load_voice(model: Path, config: Path):
+def _load_voice(model: Path, config: Path, threads: int):
+    import onnxruntime
     from piper import PiperVoice
+    from piper.config import PiperConfig
 
-    return PiperVoice.load(model, config_path=config)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads  # 0 lets onnxruntime use every core
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(
+        str(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    config_dict = json.loads(config.read_text(encoding="utf-8"))
+    return PiperVoice(config=PiperConfig.from_dict(config_dict), session=session)
 
 
-def load_voice(model: PiperModel):
-    """Load a model once per process; later calls return the same voice."""
+def load_voice(model: PiperModel, threads: int = 0):
+    """Load a model once per process (per thread count); later calls return the same voice."""
     with _load_lock:
-        return _load_voice(model.model, model.config)
+        return _load_voice(model.model, model.config, int(threads))
 
 
 class PiperEngine(Engine):
     """Piper ONNX voices, offline. Options: length_scale (speed), noise_scale,
-    noise_w_scale, speaker, model/config (explicit paths)."""
+    noise_w_scale, speaker, model/config (explicit paths), threads (onnxruntime
+    intra-op threads; 0 = all cores)."""
 
     name = "piper"
+    #: understands inline phonemes written as [[ ... ]] (used by the lexicon)
+    accepts_phonemes = True
 
     def __init__(self, voice: VoiceSettings):
         super().__init__(voice)
         self.model = resolve_model(voice.name, voice.options)
         try:
-            self._voice = load_voice(self.model)
+            self._voice = load_voice(self.model, int(voice.options.get("threads", 0)))
         except Exception as exc:
             raise EngineUnavailable(f"cannot load Piper model {self.model.model}: {exc}") from exc
         from piper import SynthesisConfig
@@ -153,6 +165,7 @@ class PiperEngine(Engine):
     def identity(self) -> dict[str, Any]:
         ident = super().identity
         ident["voice"] = self.model.name
+        ident["options"] = {k: v for k, v in self.voice.options.items() if k != "threads"}
         ident["model_size"] = self.model.model.stat().st_size
         return ident
 

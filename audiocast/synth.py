@@ -1,0 +1,306 @@
+"""Synthesis: a content-addressed segment cache in front of the engines, and scheduling.
+
+A segment's audio depends only on the engine's identity (engine, voice, settings)
+and the spoken text, so that pair is its cache key. Re-converting an edited
+article therefore synthesizes only the sentences that changed, and a conversion
+that was interrupted resumes from what the cache already holds: every clip is
+stored the moment it is made.
+
+Parallelism: Piper runs faster as several single-threaded processes than as one
+process using every core (measured by benchmarks/run.py; see the README), so
+batches with enough uncached work go to a process pool with one engine per
+worker, and small batches (a typo fix) stay in-process to skip the pool start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from .engines.base import Engine, VoiceSettings, create_engine
+from .errors import SynthesisError
+from .models import Clip
+
+CACHE_ENV = "AUDIOCAST_CACHE_DIR"
+CACHE_MAX_ENV = "AUDIOCAST_CACHE_MAX_MB"
+DEFAULT_CACHE_MAX_BYTES = 2 * 1024**3
+_MAGIC = b"ACPCM1"
+_HEADER = struct.Struct("<6sI")
+#: below this many uncached chunks, synthesize in-process rather than start a pool
+POOL_THRESHOLD = 12
+#: silence between the pieces of a sentence split for an engine's length limit
+CHUNK_GAP_MS = 120
+
+Progress = Callable[[int, int], None]
+
+
+def default_jobs() -> int:
+    """One single-threaded engine process per usable core (see module docstring)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_cache_dir() -> Path:
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("audiocast")) / "segments"
+
+
+@dataclass
+class CacheStats:
+    root: Path
+    entries: int
+    size_bytes: int
+    max_bytes: int
+
+
+class SegmentCache:
+    """PCM clips on disk keyed by (engine identity, spoken text).
+
+    Safe for concurrent conversions: entries are written to a temporary file and
+    renamed into place, so a reader sees a whole clip or none. Bounded in size:
+    when it grows past ``max_bytes`` the least recently used clips are removed.
+    """
+
+    def __init__(self, root: Path | None = None, max_bytes: int | None = None):
+        self.root = Path(root) if root else default_cache_dir()
+        env_max = os.environ.get(CACHE_MAX_ENV)
+        self.max_bytes = max_bytes or (int(env_max) * 1024**2 if env_max else DEFAULT_CACHE_MAX_BYTES)
+        self._written = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(namespace: str, text: str) -> str:
+        return hashlib.sha256(f"{namespace}\0{text}".encode()).hexdigest()
+
+    def _path(self, namespace: str, text: str) -> Path:
+        digest = self.key(namespace, text)
+        return self.root / namespace / digest[:2] / f"{digest}.pcm"
+
+    def get(self, namespace: str, text: str) -> Clip | None:
+        path = self._path(namespace, text)
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        if len(data) < _HEADER.size:
+            return None
+        magic, rate = _HEADER.unpack_from(data)
+        if magic != _MAGIC:
+            return None
+        try:
+            os.utime(path)  # recency for LRU eviction
+        except OSError:
+            pass
+        return Clip(pcm=data[_HEADER.size:], sample_rate=rate)
+
+    def put(self, namespace: str, text: str, clip: Clip) -> None:
+        path = self._path(namespace, text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_HEADER.pack(_MAGIC, clip.sample_rate))
+                handle.write(clip.pcm)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        with self._lock:
+            self._written += len(clip.pcm)
+            if self._written > self.max_bytes // 20:
+                self._written = 0
+                self.prune()
+
+    def _entries(self) -> list[tuple[float, int, Path]]:
+        entries = []
+        if not self.root.exists():
+            return entries
+        for path in self.root.glob("*/*/*.pcm"):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            entries.append((st.st_mtime, st.st_size, path))
+        return entries
+
+    def stats(self) -> CacheStats:
+        entries = self._entries()
+        return CacheStats(self.root, len(entries), sum(e[1] for e in entries), self.max_bytes)
+
+    def prune(self, max_bytes: int | None = None) -> int:
+        """Remove least recently used clips until the cache fits; returns clips removed."""
+        limit = self.max_bytes if max_bytes is None else max_bytes
+        entries = sorted(self._entries())
+        total = sum(e[1] for e in entries)
+        removed = 0
+        for _, size, path in entries:
+            if total <= limit:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+            removed += 1
+        return removed
+
+    def clear(self) -> int:
+        return self.prune(0)
+
+
+# --------------------------------------------------------------------------- workers
+
+_worker_engine: Engine | None = None
+
+
+def _init_worker(voice: VoiceSettings) -> None:
+    global _worker_engine
+    settings = VoiceSettings.from_dict(voice.to_dict())
+    settings.options.setdefault("threads", 1)
+    _worker_engine = create_engine(settings)
+
+
+def _synthesize_in_worker(text: str) -> Clip:
+    assert _worker_engine is not None
+    return _worker_engine.synthesize(text)
+
+
+class Synthesizer:
+    """Turns spoken texts into clips through the cache, in-process or in a worker pool.
+
+    Create it once per run: the engine (and pool, when used) is reused for every
+    episode, so a batch pays model loading once.
+    """
+
+    def __init__(
+        self,
+        voice: VoiceSettings,
+        *,
+        jobs: int | None = None,
+        cache: SegmentCache | None = None,
+        engine: Engine | None = None,
+    ):
+        self.voice = voice
+        self.jobs = jobs or default_jobs()
+        self.cache = cache if cache is not None else SegmentCache()
+        self.engine = engine or create_engine(voice)  # fails early: EngineUnavailable
+        self.namespace = self.engine.cache_namespace()
+        self._pool: ProcessPoolExecutor | None = None
+        self._phonemes = _phoneme_map(voice) if getattr(self.engine, "accepts_phonemes", False) else {}
+        #: chunks synthesized (not found in the cache) since creation
+        self.synthesized = 0
+
+    # -- lifecycle
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Synthesizer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import multiprocessing
+
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.voice,),
+            )
+        return self._pool
+
+    # -- work
+    def chunks_of(self, text: str) -> list[str]:
+        """The pieces one spoken sentence is sent to the engine in."""
+        limit = self.engine.max_chars
+        if limit and len(text) > limit:
+            from .speech import split_for_engine
+
+            pieces = split_for_engine(text, limit)
+        else:
+            pieces = [text]
+        if self._phonemes:
+            from .speech.lexicon import apply_phonemes
+
+            pieces = [apply_phonemes(piece, self._phonemes) for piece in pieces]
+        return [piece for piece in pieces if piece.strip()]
+
+    def render(self, texts: list[str], progress: Progress | None = None) -> list[Clip]:
+        """One clip per text, in order. Cached chunks are reused; new ones are cached at once."""
+        chunked = [self.chunks_of(text) for text in texts]
+        unique = list(dict.fromkeys(chunk for chunks in chunked for chunk in chunks))
+        found: dict[str, Clip] = {}
+        missing: list[str] = []
+        for chunk in unique:
+            clip = self.cache.get(self.namespace, chunk)
+            if clip is None:
+                missing.append(chunk)
+            else:
+                found[chunk] = clip
+        total = len(unique)
+        done = total - len(missing)
+        if progress:
+            progress(done, total)
+        for chunk, clip in self._synthesize(missing):
+            self.cache.put(self.namespace, chunk, clip)
+            found[chunk] = clip
+            self.synthesized += 1
+            done += 1
+            if progress:
+                progress(done, total)
+        return [_join([found[c] for c in chunks], self.engine) for chunks in chunked]
+
+    def _synthesize(self, chunks: list[str]) -> Iterable[tuple[str, Clip]]:
+        if not chunks:
+            return
+        if self.jobs <= 1 or len(chunks) < POOL_THRESHOLD or self.engine.online:
+            for chunk in chunks:
+                yield chunk, self.engine.synthesize(chunk)
+            return
+        pool = self._get_pool()
+        pending = {pool.submit(_synthesize_in_worker, chunk): chunk for chunk in chunks}
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    chunk = pending.pop(future)
+                    try:
+                        clip = future.result()
+                    except SynthesisError:
+                        raise
+                    except Exception as exc:  # a worker died or the engine broke
+                        raise SynthesisError(f"synthesis failed on {chunk[:60]!r}: {exc}") from exc
+                    yield chunk, clip
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _join(clips: list[Clip], engine: Engine) -> Clip:
+    if not clips:
+        rate = getattr(engine, "sample_rate", 22050)
+        return Clip(pcm=b"", sample_rate=rate)
+    if len(clips) == 1:
+        return clips[0]
+    rate = clips[0].sample_rate
+    gap = b"\0\0" * int(rate * CHUNK_GAP_MS / 1000)
+    return Clip(pcm=gap.join(c.pcm for c in clips), sample_rate=rate)
+
+
+def _phoneme_map(voice: VoiceSettings) -> dict[str, str]:
+    return {word: phonemes for word, phonemes in voice.lexicon.items() if phonemes}

@@ -1,0 +1,118 @@
+"""Engines: the registry, early failure for unusable engines, plugins, and real synthesis."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import numpy as np
+import pytest
+
+from audiocast.engines import VoiceSettings, create_engine, engine_names, registry
+from audiocast.errors import EngineUnavailable
+
+
+def _rms(pcm: bytes) -> float:
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    return float(np.sqrt(np.mean(samples**2)))
+
+
+def test_builtin_engines_are_registered():
+    assert {"piper", "gtts", "espeak"} <= set(engine_names())
+
+
+def test_unknown_engine_names_the_choices():
+    with pytest.raises(EngineUnavailable) as info:
+        create_engine(VoiceSettings(engine="festival"))
+    message = str(info.value)
+    assert "festival" in message
+    for name in ("piper", "gtts", "espeak"):
+        assert name in message
+    assert "\n" not in message
+
+
+def test_piper_speaks_with_the_bundled_voice_without_download():
+    engine = create_engine(VoiceSettings())
+    assert engine.model.origin == "bundled"
+    clip = engine.synthesize("The harbor opens at dawn.")
+    assert clip.sample_rate == 22050
+    assert 0.8 < clip.duration_ms / 1000 < 4.0
+    assert _rms(clip.pcm) > 300  # audible speech, not silence
+
+
+def test_piper_length_scale_slows_speech():
+    normal = create_engine(VoiceSettings()).synthesize("Slow and steady wins the race.")
+    slow = create_engine(VoiceSettings(options={"length_scale": 1.4})).synthesize("Slow and steady wins the race.")
+    assert slow.duration_ms > normal.duration_ms * 1.2
+
+
+def test_piper_unknown_model_lists_available_voices():
+    with pytest.raises(EngineUnavailable, match="en_US-joe-medium"):
+        create_engine(VoiceSettings(name="xx_XX-nobody-low"))
+
+
+def test_piper_finds_models_dropped_into_voices(tmp_path, monkeypatch):
+    from audiocast.engines.piper import bundled_model, find_models
+
+    bundled = bundled_model()
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    (voices / "en_US-copy-medium.onnx").symlink_to(bundled.model)
+    (voices / "en_US-copy-medium.onnx.json").symlink_to(bundled.config)
+    monkeypatch.chdir(tmp_path)
+    names = {m.name for m in find_models()}
+    assert {"en_US-copy-medium", "en_US-joe-medium"} <= names
+    engine = create_engine(VoiceSettings(name="en_US-copy-medium"))
+    assert engine.model.origin == str(voices)
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_espeak_rate_changes_duration():
+    fast = create_engine(VoiceSettings(engine="espeak", options={"rate": 260})).synthesize("One two three four five six.")
+    slow = create_engine(VoiceSettings(engine="espeak", options={"rate": 110})).synthesize("One two three four five six.")
+    assert slow.duration_ms > fast.duration_ms * 1.5
+    assert _rms(fast.pcm) > 300
+
+
+def test_espeak_missing_binary_is_unavailable(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(EngineUnavailable, match="espeak-ng"):
+        create_engine(VoiceSettings(engine="espeak"))
+
+
+def _make_plugin(tmp_path, name: str, target: str, module_source: str | None) -> None:
+    dist = tmp_path / f"{name}_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(f"[audiocast.engines]\n{name} = {target}\n")
+    if module_source is not None:
+        (tmp_path / f"{name}_plugin.py").write_text(textwrap.dedent(module_source))
+
+
+def test_third_party_engine_plugs_in_through_entry_points(tmp_path, monkeypatch):
+    _make_plugin(tmp_path, "tone", "tone_plugin:ToneEngine", """
+        import numpy as np
+        from audiocast.engines.base import Engine
+        from audiocast.models import Clip
+
+        class ToneEngine(Engine):
+            name = "tone"
+            sample_rate = 16000
+
+            def synthesize(self, text):
+                t = np.arange(int(0.05 * len(text) * 16000)) / 16000
+                pcm = (np.sin(2 * np.pi * 440 * t) * 8000).astype("<i2").tobytes()
+                return Clip(pcm=pcm, sample_rate=16000)
+    """)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert "tone" in registry()
+    clip = create_engine(VoiceSettings(engine="tone")).synthesize("twenty chars of text")
+    assert clip.sample_rate == 16000 and abs(clip.duration_ms - 1000) < 1
+
+
+def test_broken_plugin_only_warns(tmp_path, monkeypatch):
+    _make_plugin(tmp_path, "broken", "broken_plugin_missing:Nothing", None)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.warns(UserWarning, match="broken"):
+        engines = registry()
+    assert "broken" not in engines and "piper" in engines

@@ -1,0 +1,127 @@
+"""The segment cache and the synthesizer: reuse, incremental work, bounds, concurrency."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+
+from audiocast.engines import VoiceSettings, create_engine
+from audiocast.models import Clip
+from audiocast.synth import SegmentCache, Synthesizer
+
+SENTENCES = [
+    "The ferry left at seven.",
+    "Gulls followed it out of the harbor.",
+    "By noon the island was in sight.",
+]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return create_engine(VoiceSettings())
+
+
+def test_second_render_comes_from_the_cache(tmp_path, engine):
+    cache = SegmentCache(tmp_path / "cache")
+    first = Synthesizer(VoiceSettings(), jobs=1, cache=cache, engine=engine)
+    clips = first.render(SENTENCES)
+    assert first.synthesized == 3
+    again = Synthesizer(VoiceSettings(), jobs=1, cache=cache, engine=engine)
+    assert again.render(SENTENCES) == clips
+    assert again.synthesized == 0
+    assert cache.stats().entries == 3
+
+
+def test_only_changed_sentences_are_synthesized(tmp_path, engine):
+    cache = SegmentCache(tmp_path / "cache")
+    Synthesizer(VoiceSettings(), jobs=1, cache=cache, engine=engine).render(SENTENCES)
+    edited = [SENTENCES[0], "Gulls followed it out of the bay.", SENTENCES[2]]
+    synth = Synthesizer(VoiceSettings(), jobs=1, cache=cache, engine=engine)
+    progress: list[tuple[int, int]] = []
+    synth.render(edited, lambda done, total: progress.append((done, total)))
+    assert synth.synthesized == 1
+    assert progress[0] == (2, 3) and progress[-1] == (3, 3)
+
+
+def test_voice_settings_are_part_of_the_key(tmp_path):
+    cache = SegmentCache(tmp_path / "cache")
+    normal = Synthesizer(VoiceSettings(), jobs=1, cache=cache)
+    slow = Synthesizer(VoiceSettings(options={"length_scale": 1.3}), jobs=1, cache=cache)
+    normal.render(SENTENCES[:1])
+    slow.render(SENTENCES[:1])
+    assert slow.synthesized == 1
+    assert normal.namespace != slow.namespace
+
+
+def test_repeated_sentences_are_synthesized_once(tmp_path, engine):
+    synth = Synthesizer(VoiceSettings(), jobs=1, cache=SegmentCache(tmp_path / "c"), engine=engine)
+    clips = synth.render(["Thank you.", "Thank you.", "Thank you."])
+    assert synth.synthesized == 1 and clips[0] == clips[2]
+
+
+def test_long_sentences_are_split_for_engines_with_limits(tmp_path, engine, monkeypatch):
+    monkeypatch.setattr(type(engine), "max_chars", 40)
+    synth = Synthesizer(VoiceSettings(), jobs=1, cache=SegmentCache(tmp_path / "c"), engine=engine)
+    text = "The survey covered nine villages, two towns and a long stretch of coast."
+    chunks = synth.chunks_of(text)
+    assert len(chunks) >= 2 and all(len(c) <= 40 for c in chunks)
+    assert " ".join(chunks).split() == text.split()
+    clip = synth.render([text])[0]
+    assert synth.synthesized == len(chunks)
+    assert clip.duration_ms > 2500
+
+
+def test_process_pool_gives_the_same_clips(tmp_path, engine):
+    texts = [f"Station {word} reports calm seas." for word in
+             ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+              "twelve", "thirteen")]
+    pooled = Synthesizer(VoiceSettings(), jobs=2, cache=SegmentCache(tmp_path / "a"), engine=engine)
+    with pooled:
+        clips = pooled.render(texts)
+    assert pooled.synthesized == len(texts)
+    local = Synthesizer(VoiceSettings(), jobs=1, cache=SegmentCache(tmp_path / "b"), engine=engine)
+    single = local.render(texts[:2])
+    # Piper adds generator noise, so compare lengths rather than samples
+    for pooled_clip, local_clip in zip(clips[:2], single):
+        assert abs(pooled_clip.duration_ms - local_clip.duration_ms) < 250
+
+
+def test_cache_is_bounded_least_recently_used_first(tmp_path):
+    cache = SegmentCache(tmp_path / "c", max_bytes=10**9)
+    clip = Clip(pcm=b"\1\0" * 5000, sample_rate=22050)
+    for i in range(5):
+        cache.put("ns", f"sentence {i}", clip)
+    import os
+    for i in range(5):  # make recency explicit: sentence 0 oldest
+        path = cache._path("ns", f"sentence {i}")
+        os.utime(path, (1000 + i, 1000 + i))
+    assert cache.get("ns", "sentence 0") is not None  # a hit refreshes it
+    removed = cache.prune(max_bytes=3 * 10_010)
+    assert removed == 2
+    assert cache.get("ns", "sentence 0") is not None
+    assert cache.get("ns", "sentence 1") is None and cache.get("ns", "sentence 2") is None
+    assert cache.clear() == 3 and cache.stats().entries == 0
+
+
+def _writer(root: str, worker: int) -> None:
+    cache = SegmentCache(__import__("pathlib").Path(root))
+    for round_ in range(200):
+        pcm = bytes([worker]) * 2 * (1000 + round_)
+        cache.put("ns", f"shared {round_ % 10}", Clip(pcm=pcm, sample_rate=22050))
+        got = cache.get("ns", f"shared {(round_ + 3) % 10}")
+        if got is not None:  # whole clips only: one writer's bytes, consistent length
+            assert len(set(got.pcm)) == 1 and len(got.pcm) % 2 == 0
+
+
+def test_two_processes_share_one_cache_safely(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(tmp_path), n)) for n in (1, 2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    cache = SegmentCache(tmp_path)
+    assert cache.stats().entries == 10
+    assert not list(tmp_path.rglob("*.tmp"))
