@@ -1,0 +1,441 @@
+"""The audiocast command line: options, progress display, and errors -> exit codes.
+
+Everything else lives in the library; this module only translates between a
+terminal and it. Library errors (AudiocastError) become one line on stderr and
+exit code 1; a traceback is shown only with --debug.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import AudiocastError, ConfigError
+
+app = typer.Typer(
+    help="Turn written articles into chaptered podcast episodes and a podcast feed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+cache_app = typer.Typer(help="Show or clear the segment cache.", no_args_is_help=False)
+app.add_typer(cache_app, name="cache")
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+OutputOpt = typer.Option(Path("output"), "--output", "-o", help="Output folder (feed, site, episodes).")
+ConfigOpt = typer.Option(None, "--config", "-c", help="Show config file (default: ./audiocast.toml).")
+EngineOpt = typer.Option(None, "--engine", "-e", help="Speech engine: piper (default), gtts, espeak, or a plugin.")
+VoiceOpt = typer.Option(None, "--voice", "-v", help="Voice preset from voices/*.toml, or the engine's voice name.")
+BaseUrlOpt = typer.Option(None, "--base-url", help="Public URL of the output folder, used in the feed.")
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"audiocast {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    _state["debug"] = debug
+
+
+def _show(config: Path | None, base_url: str | None = None, engine: str | None = None,
+          voice: str | None = None):
+    from .config import load_config
+
+    show = load_config(config)
+    if base_url:
+        show.base_url = base_url
+    if engine:
+        show.production.engine = engine
+    if voice:
+        show.production.voice = voice
+    if hasattr(show, "validate"):
+        show.validate()
+    return show
+
+
+def _read_stdin_if_needed(sources: list[str]) -> str | None:
+    if "-" in sources:
+        if sys.stdin.isatty():
+            raise ConfigError("source '-' reads the article from standard input, but nothing was piped in")
+        return sys.stdin.read()
+    return None
+
+
+# --------------------------------------------------------------------------- convert
+
+
+@app.command()
+def convert(
+    sources: list[str] = typer.Argument(..., help="Article files (.txt, .md, .html), http(s) URLs, or - for stdin."),
+    output: Path = OutputOpt,
+    engine: Optional[str] = EngineOpt,
+    voice: Optional[str] = VoiceOpt,
+    base_url: Optional[str] = BaseUrlOpt,
+    config: Optional[Path] = ConfigOpt,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
+    force: bool = typer.Option(False, "--force", help="Re-render even if the article has not changed."),
+) -> None:
+    """Convert articles into episodes and publish them to the output folder's feed."""
+    show = _show(config, base_url, engine, voice)
+    stdin_text = _read_stdin_if_needed(sources)
+    result = _run_conversion(sources, output, show, jobs=jobs, force=force, stdin_text=stdin_text)
+    _finish(result, output, show)
+
+
+def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None, label=None,
+                    loader=None, defer_publish=False):
+    from .pipeline import convert as run_convert
+    from .pipeline import voice_settings
+    from .synth import Synthesizer
+
+    settings = voice_settings(show)
+    with Synthesizer(settings, jobs=jobs) as synthesizer, _progress() as bars:
+        overall = bars.add_task(label or "episodes", total=len(sources))
+        tasks: dict[str, int] = {}
+
+        def on_start(source: str, _sections: int) -> None:
+            tasks[source] = bars.add_task(_short(source), total=None)
+
+        def on_progress(source: str, done: int, total: int) -> None:
+            bars.update(tasks[source], completed=done, total=total)
+
+        def on_done(source: str, episode, error: str | None) -> None:
+            bars.advance(overall)
+            if source in tasks:
+                bars.remove_task(tasks[source])
+            if error:
+                bars.console.print(f"[red]failed[/red] {source}: {error}", markup=True, highlight=False)
+            elif episode is not None and source not in tasks:
+                bars.console.print(f"unchanged {source} -> episodes/{episode.slug}.mp3")
+            elif episode is not None:
+                bars.console.print(
+                    f"published {source} -> episodes/{episode.slug}.mp3 "
+                    f"({_duration(episode.duration_s)}, {len(episode.chapters)} chapters)"
+                )
+
+        return run_convert(sources, output, show, synthesizer=synthesizer, force=force,
+                           on_start=on_start, progress=on_progress, on_done=on_done,
+                           stdin_text=stdin_text, loader=loader, defer_publish=defer_publish)
+
+
+def _finish(result, output: Path, show) -> None:
+    done = len(result.published) + len(result.unchanged)
+    err.print(f"feed: {output / 'feed.xml'}  ({show.feed_url})")
+    if result.failed:
+        err.print(f"error: {len(result.failed)} of {done + len(result.failed)} sources failed")
+        raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def _short(source: str, width: int = 40) -> str:
+    return source if len(source) <= width else "..." + source[-(width - 3):]
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+# --------------------------------------------------------------------------- script / say
+
+
+@app.command()
+def script(
+    source: str = typer.Argument(..., help="Article file, URL, or - for stdin."),
+    as_json: bool = typer.Option(False, "--json", help="Print the JSON contract instead of text."),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Print the speakable script of an article without synthesizing it."""
+    from .ingest import load_article
+    from .pipeline import build_script_for
+
+    show = _show(config)
+    article = load_article(source, stdin_text=_read_stdin_if_needed([source]))
+    result = build_script_for(article, show)
+    if as_json:
+        out.print_json(data=result.to_json()) if out.is_terminal else print(
+            json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    for section in result.sections:
+        marker = "#" if section.level == 1 else "##"
+        print(f"{marker} {section.title or '(introduction)'}")
+        for segment in section.segments:
+            prefix = "  [heading] " if segment.kind == "heading" else "  "
+            print(prefix + segment.spoken)
+        print()
+
+
+@app.command()
+def say(
+    text: str = typer.Argument(..., help="The text to speak, as it would appear in an article."),
+    output: Path = typer.Option(Path("say.mp3"), "--output", "-o", help="Where to write the audio (.mp3 or .wav)."),
+    engine: Optional[str] = EngineOpt,
+    voice: Optional[str] = VoiceOpt,
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Speak one line to a file, to check how a word or number is pronounced."""
+    from .audio.decode import run_ffmpeg
+    from .pipeline import load_lexicon, voice_settings
+    from .speech import normalize
+    from .synth import Synthesizer
+
+    show = _show(config, engine=engine, voice=voice)
+    lexicon = load_lexicon(show)
+    spoken = normalize(text, language=show.language.split("-")[0])
+    if lexicon is not None:
+        spoken = lexicon.apply_spelling(spoken)
+    settings = voice_settings(show)
+    with Synthesizer(settings, jobs=1) as synthesizer:
+        clip = synthesizer.render([spoken])[0]
+    fmt = ["-f", "wav"] if output.suffix.lower() == ".wav" else ["-f", "mp3", "-b:a", "96k"]
+    data = run_ffmpeg(["-f", "s16le", "-ar", str(clip.sample_rate), "-ac", "1", "-i", "pipe:0",
+                       "-ar", "44100", *fmt, "pipe:1"], clip.pcm)
+    from .fsutil import atomic_write_bytes
+
+    atomic_write_bytes(output, data)
+    out.print(f"said: {spoken}")
+    err.print(f"wrote {output} ({clip.duration_ms / 1000:.1f} s)")
+
+
+# --------------------------------------------------------------------------- feed and episodes
+
+
+@app.command()
+def feed(
+    output: Path = OutputOpt,
+    check: bool = typer.Option(False, "--check", help="Validate the feed against podcast directory rules."),
+    base_url: Optional[str] = BaseUrlOpt,
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Rebuild the feed and site from the catalog, or check the feed with --check."""
+    from .pipeline import republish
+
+    path = output / "feed.xml"
+    if check:
+        from .publish.feedcheck import check_feed
+
+        if not path.exists():
+            raise ConfigError(f"no feed at {path}; convert an article first")
+        problems = check_feed(path.read_bytes(), output)
+        for problem in problems:
+            print(f"problem: {problem}")
+        if problems:
+            raise typer.Exit(1)
+        out.print(f"{path}: no problems found")
+        return
+    show = _show(config, base_url)
+    out.print(str(republish(output, show)))
+
+
+@app.command()
+def episodes(
+    output: Path = OutputOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the catalog as JSON."),
+) -> None:
+    """List the published episodes, newest first."""
+    from .publish.catalog import Catalog
+
+    if not (output / "audiocast.db").exists():
+        raise ConfigError(f"no catalog in {output}; convert an article first")
+    with Catalog(output) as catalog:
+        items = catalog.episodes()
+    if as_json:
+        print(json.dumps([e.to_dict() for e in items], indent=2, ensure_ascii=False))
+        return
+    table = Table("slug", "title", "duration", "published", "chapters")
+    for e in items:
+        table.add_row(e.slug, e.title, _duration(e.duration_s), e.published.strftime("%Y-%m-%d"), str(len(e.chapters)))
+    out.print(table)
+
+
+@app.command()
+def remove(
+    slug: str = typer.Argument(..., help="The episode's slug (see `audiocast episodes`)."),
+    output: Path = OutputOpt,
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Delete an episode and its files, and republish the feed."""
+    from .pipeline import remove_episode
+
+    show = _show(config)
+    episode = remove_episode(output, show, slug)
+    out.print(f"removed {episode.slug}: {episode.title}")
+
+
+@app.command()
+def serve(
+    output: Path = OutputOpt,
+    port: int = typer.Option(8000, "--port", "-p", help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+) -> None:
+    """Serve the output folder over HTTP (HEAD, byte ranges, ETag), like a podcast host."""
+    from .publish.serve import make_server
+
+    if not output.is_dir():
+        raise ConfigError(f"output folder {output} does not exist")
+    server = make_server(output, host=host, port=port)
+    bound = server.server_address
+    err.print(f"serving {output} at http://{bound[0]}:{bound[1]}/  (feed: /feed.xml; Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command()
+def sync(
+    feed_url: str = typer.Argument(..., help="A blog's RSS or Atom feed (URL or file)."),
+    output: Path = OutputOpt,
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Convert at most N newest posts."),
+    engine: Optional[str] = EngineOpt,
+    voice: Optional[str] = VoiceOpt,
+    base_url: Optional[str] = BaseUrlOpt,
+    config: Optional[Path] = ConfigOpt,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
+) -> None:
+    """Convert a blog's new and changed posts from its feed, then publish once."""
+    from .pipeline import sync_feed
+
+    show = _show(config, base_url, engine, voice)
+    result = sync_feed(feed_url, output, show, limit=limit, jobs=jobs, runner=_run_conversion)
+    _finish(result, output, show)
+
+
+# --------------------------------------------------------------------------- voices, demo, init, cache
+
+
+@app.command()
+def voices() -> None:
+    """List voice presets, Piper models and engines, and whether each works here."""
+    from .voices import list_voices
+
+    table = Table("kind", "name", "engine", "language", "usable", "note")
+    for row in list_voices():
+        table.add_row(row.kind, row.name, row.engine, row.language, "yes" if row.usable else "no", row.note)
+    out.print(table)
+
+
+@app.command()
+def demo(
+    output: Path = OutputOpt,
+    engine: Optional[str] = EngineOpt,
+    voice: Optional[str] = VoiceOpt,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes."),
+) -> None:
+    """Convert the bundled sample article into the output folder."""
+    from .samples import sample_article_path
+
+    show = _show(None, engine=engine, voice=voice)
+    result = _run_conversion([str(sample_article_path())], output, show, jobs=jobs, force=False)
+    _finish(result, output, show)
+    out.print(f"Listen: {output / 'episodes'}/*.mp3   Site: {output / 'index.html'}   "
+              f"Serve: audiocast serve -o {output}")
+
+
+@app.command()
+def init(
+    path: Path = typer.Argument(Path("audiocast.toml"), help="Where to write the show config."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    title: Optional[str] = typer.Option(None, help="Show title."),
+    author: Optional[str] = typer.Option(None, help="Show author."),
+    email: Optional[str] = typer.Option(None, help="Owner e-mail for directories."),
+    base_url: Optional[str] = BaseUrlOpt,
+) -> None:
+    """Write a commented audiocast.toml to start a show."""
+    from .config import init_config
+
+    values = {k: v for k, v in {"title": title, "author": author, "email": email, "base_url": base_url}.items() if v}
+    written = init_config(path, force=force, **values)
+    out.print(f"wrote {written}; edit it, then run `audiocast convert ARTICLE`")
+
+
+@cache_app.callback(invoke_without_command=True)
+def cache(
+    ctx: typer.Context,
+    clear: bool = typer.Option(False, "--clear", help="Delete every cached clip."),
+) -> None:
+    """Show the segment cache's size, or clear it."""
+    if ctx.invoked_subcommand:
+        return
+    from .synth import SegmentCache
+
+    store = SegmentCache()
+    if clear:
+        removed = store.clear()
+        out.print(f"removed {removed} clips from {store.root}")
+        return
+    stats = store.stats()
+    out.print(f"{stats.root}: {stats.entries} clips, {stats.size_bytes / 1024**2:.1f} MiB "
+              f"(limit {stats.max_bytes / 1024**2:.0f} MiB; set AUDIOCAST_CACHE_MAX_MB to change)")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: one handler turns errors into one line and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("AUDIOCAST_DEBUG") == "1"
+    try:
+        result = app(args=args, prog_name="audiocast", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err.print("error: aborted")
+        return 130
+    except KeyboardInterrupt:
+        err.print("error: interrupted; finished episodes are published, the rest resume from the cache")
+        return 130
+    except AudiocastError as exc:
+        if debug:
+            raise
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return 1
+    except Exception as exc:  # an unexpected failure is still one line without --debug
+        if debug:
+            raise
+        err.print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
+                  markup=False, highlight=False, soft_wrap=True)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

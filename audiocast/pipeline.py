@@ -1,0 +1,425 @@
+"""convert(): ingest -> speech -> synth -> audio -> publish, and nothing else.
+
+Rendering (``render_episode``) is a function of serializable inputs that returns
+the finished files as bytes; only ``publish_episode`` writes the output folder,
+the catalog and the feed, under the catalog's lock. A failed conversion therefore
+leaves everything already published as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__
+from .config import ShowConfig
+from .engines.base import VoiceSettings
+from .errors import AudiocastError
+from .models import Article, Episode, Script, Timeline
+from .synth import Progress, Synthesizer
+
+log_callback = Callable[[str], None]
+
+
+@dataclass
+class RenderJob:
+    """Everything needed to render one episode; plain data, so it can go to another process."""
+
+    article: Article
+    show: ShowConfig
+    voice: VoiceSettings
+    published: datetime | None = None
+    cover: bytes | None = None
+    cover_mime: str = "image/jpeg"
+
+
+@dataclass
+class RenderedEpisode:
+    """A finished episode: file contents plus the metadata the catalog and feed need."""
+
+    title: str
+    mp3: bytes
+    vtt: str
+    srt: str
+    chapters_json: str
+    duration_ms: int
+    timeline: Timeline
+    script: Script
+    content_hash: str
+    synthesized: int = 0  # clips made by the engine rather than found in the cache
+
+
+@dataclass
+class ConvertResult:
+    """What a convert run did, source by source."""
+
+    published: list[Episode] = field(default_factory=list)
+    unchanged: list[Episode] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, one-line error)
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def script_options(show: ShowConfig, article: Article):
+    """Script settings for this show and article."""
+    from .speech import ScriptOptions
+
+    production = show.production
+    return ScriptOptions(
+        language=(article.language or show.language or "en").split("-")[0].lower(),
+        intro_template=production.intro_template,
+        outro_template=production.outro_template,
+        show=show.title,
+        author=article.author or show.author,
+        lexicon=load_lexicon(show, article),
+    )
+
+
+def load_lexicon(show: ShowConfig, article: Article | None = None):
+    """The show's lexicon file, then the voice's (voices/<voice>.lexicon.toml), later winning."""
+    from .speech import Lexicon
+
+    paths: list[Path] = []
+    if show.production.lexicon:
+        base = Path(show.path).parent if show.path else Path.cwd()
+        paths.append((base / show.production.lexicon).expanduser())
+    voice_name = show.production.voice
+    if voice_name:
+        candidate = Path.cwd() / "voices" / f"{voice_name}.lexicon.toml"
+        if candidate.exists():
+            paths.append(candidate)
+    return Lexicon.load(paths) if paths else None
+
+
+def build_script_for(article: Article, show: ShowConfig) -> Script:
+    from .speech import build_script
+
+    return build_script(article, script_options(show, article))
+
+
+def content_hash(script: Script, voice_identity: dict, show: ShowConfig, article: Article) -> str:
+    """Changes whenever the episode's audio, tags or transcript would change."""
+    payload = {
+        "v": __version__,
+        "script": [(s.title, s.level, [(g.kind, g.spoken, g.written, g.pause_after) for g in s.segments])
+                   for s in script.sections],
+        "voice": voice_identity,
+        "production": show.production.to_dict(),
+        "tags": [show.title, article.author or show.author, article.description, article.url],
+    }
+    blob = json.dumps(payload, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress | None = None,
+                   script: Script | None = None) -> RenderedEpisode:
+    """Script -> synthesized, assembled, normalized, encoded and tagged audio, plus transcripts."""
+    from .audio import assemble, encode_mp3, normalize_loudness
+    from .publish.tags import EpisodeTags, write_tags
+    from .publish.transcript import to_chapters_json, to_srt, to_vtt
+
+    article, show = job.article, job.show
+    production = show.production
+    script = script or build_script_for(article, show)
+    segments = list(script.segments())
+    before = synthesizer.synthesized
+    clips = synthesizer.render([segment.spoken for segment in segments], progress)
+    assembled = assemble(script, clips, production)
+    samples = normalize_loudness(
+        assembled.samples, assembled.sample_rate, production.loudness_lufs, production.true_peak_db
+    )
+    mp3 = encode_mp3(samples, assembled.sample_rate, production.bitrate_kbps)
+    tags = EpisodeTags(
+        title=article.title,
+        author=article.author or show.author,
+        show=show.title,
+        date=job.published or article.date or datetime.now(timezone.utc),
+        description=article.description or "",
+        source_url=article.url,
+        cover=job.cover,
+        cover_mime=job.cover_mime,
+        language=article.language or show.language,
+    )
+    with tempfile.TemporaryDirectory(prefix="audiocast-") as tmp:
+        path = Path(tmp) / "episode.mp3"
+        path.write_bytes(mp3)
+        write_tags(path, tags, assembled.timeline)
+        mp3 = path.read_bytes()
+    timeline = assembled.timeline
+    language = article.language or show.language
+    return RenderedEpisode(
+        title=article.title,
+        mp3=mp3,
+        vtt=to_vtt(timeline, language=language),
+        srt=to_srt(timeline),
+        chapters_json=to_chapters_json(timeline),
+        duration_ms=timeline.duration_ms,
+        timeline=timeline,
+        script=script,
+        content_hash=content_hash(script, synthesizer.engine.identity, show, article),
+        synthesized=synthesizer.synthesized - before,
+    )
+
+
+def source_key(article: Article) -> str:
+    """What identifies an article across edits: its canonical URL, else its file's path."""
+    if article.url:
+        return article.url
+    if article.source and article.source != "-":
+        candidate = Path(article.source)
+        if candidate.exists():
+            return str(candidate.resolve())
+        return article.source
+    return "stdin:" + article.title
+
+
+# --------------------------------------------------------------------------- publish
+
+
+def episode_files(out_dir: Path, slug: str) -> dict[str, Path]:
+    folder = Path(out_dir) / "episodes"
+    return {
+        "mp3": folder / f"{slug}.mp3",
+        "vtt": folder / f"{slug}.vtt",
+        "srt": folder / f"{slug}.srt",
+        "chapters": folder / f"{slug}.chapters.json",
+    }
+
+
+def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered: RenderedEpisode,
+                    *, published: datetime | None = None, feed: bool = True) -> Episode:
+    """Write the episode's files, its catalog row, the feed and the site; all atomically."""
+    from .fsutil import atomic_write_bytes, atomic_write_text
+    from .publish.catalog import Catalog, derive_guid, unique_slug
+
+    out_dir = Path(out_dir)
+    key = source_key(article)
+    now = datetime.now(timezone.utc)
+    with Catalog(out_dir) as catalog, catalog.lock():
+        existing = catalog.find_by_source(key)
+        if existing:
+            guid, slug, first_published = existing.guid, existing.slug, existing.published
+        else:
+            guid = derive_guid(key)
+            slug = unique_slug(article.title, {e.slug for e in catalog.episodes()})
+            first_published = published or article.date or now
+        files = episode_files(out_dir, slug)
+        atomic_write_bytes(files["mp3"], rendered.mp3)
+        atomic_write_text(files["vtt"], rendered.vtt)
+        atomic_write_text(files["srt"], rendered.srt)
+        atomic_write_text(files["chapters"], rendered.chapters_json)
+        episode = Episode(
+            guid=guid,
+            slug=slug,
+            title=article.title,
+            source=key,
+            content_hash=rendered.content_hash,
+            duration_s=round(rendered.duration_ms / 1000, 3),
+            size_bytes=len(rendered.mp3),
+            published=first_published,
+            updated=now,
+            author=article.author,
+            description=article.description or _summary(rendered.script),
+            url=article.url,
+            image=article.image,
+            language=article.language,
+            chapters=[{"title": c.title, "level": c.level, "start_ms": c.start_ms, "end_ms": c.end_ms}
+                      for c in rendered.timeline.all_chapters()],
+        )
+        catalog.upsert(episode)
+        if feed:
+            republish(out_dir, show, catalog)
+    return episode
+
+
+def republish(out_dir: Path, show: ShowConfig, catalog=None) -> Path:
+    """Rewrite the cover, feed.xml and index.html from the catalog."""
+    from .publish.artwork import ensure_cover
+    from .publish.catalog import Catalog
+    from .publish.feed import write_feed
+    from .publish.site import write_site
+
+    out_dir = Path(out_dir)
+    if catalog is None:
+        with Catalog(out_dir) as owned, owned.lock():
+            return republish(out_dir, show, owned)
+    ensure_cover(out_dir, show)
+    episodes = catalog.episodes()
+    feed = write_feed(out_dir, show, episodes)
+    write_site(out_dir, show, episodes)
+    return feed
+
+
+def _summary(script: Script, limit: int = 600) -> str:
+    words: list[str] = []
+    for segment in script.segments():
+        if segment.kind == "sentence":
+            words.append(segment.written)
+        if sum(len(w) + 1 for w in words) > limit:
+            break
+    return " ".join(words)[:limit].strip()
+
+
+# --------------------------------------------------------------------------- convert
+
+
+def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode | None:
+    """The published episode for this article if its content hash matches and its files exist."""
+    from .publish.catalog import Catalog
+
+    if not (Path(out_dir) / "audiocast.db").exists():
+        return None
+    with Catalog(out_dir) as catalog:
+        existing = catalog.find_by_source(source_key(article))
+    if existing is None or existing.content_hash != digest:
+        return None
+    if not all(path.exists() for path in episode_files(Path(out_dir), existing.slug).values()):
+        return None
+    return existing
+
+
+def voice_settings(show: ShowConfig, engine: str | None = None, voice: str | None = None) -> VoiceSettings:
+    """The voice to use: a preset from voices/*.toml, else the engine's default voice."""
+    from .voices import resolve_voice
+
+    return resolve_voice(engine or show.production.engine, voice or show.production.voice,
+                         language=show.language)
+
+
+def convert(
+    sources: Iterable[str],
+    out_dir: Path,
+    show: ShowConfig,
+    *,
+    synthesizer: Synthesizer,
+    force: bool = False,
+    on_start: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    on_done: Callable[[str, Episode | None, str | None], None] | None = None,
+    stdin_text: str | None = None,
+    loader: Callable[[str], Article] | None = None,
+    defer_publish: bool = False,
+) -> ConvertResult:
+    """Convert each source and publish it; a failed source is recorded and the rest go on.
+
+    ``loader`` turns a source into an Article (default: ingest.load_article).
+    With ``defer_publish`` the feed and site are written once at the end instead
+    of after every episode (episode files and catalog rows are still written as
+    each episode finishes, so an interrupted run loses nothing).
+    """
+    from .ingest import load_article
+
+    load = loader or (lambda source: load_article(source, stdin_text=stdin_text))
+    result = ConvertResult()
+    try:
+        _convert_each(sources, out_dir, show, synthesizer, force, load, result,
+                      on_start, progress, on_done, defer_publish)
+    finally:
+        if defer_publish and result.published:
+            republish(out_dir, show)
+    if not result.published and (result.unchanged or not result.failed):
+        republish(out_dir, show)
+    return result
+
+
+def _convert_each(sources, out_dir, show, synthesizer, force, load, result,
+                  on_start, progress, on_done, defer_publish) -> None:
+    for source in sources:
+        try:
+            article = load(source)
+            script = build_script_for(article, show)
+            digest = content_hash(script, synthesizer.engine.identity, show, article)
+            existing = None if force else unchanged_episode(out_dir, article, digest)
+            if existing is not None:
+                result.unchanged.append(existing)
+                if on_done:
+                    on_done(source, existing, None)
+                continue
+            if on_start:
+                on_start(source, len(script.sections))
+            cover = _episode_cover(out_dir, show)
+            job = RenderJob(article=article, show=show, voice=synthesizer.voice,
+                            cover=cover[0] if cover else None,
+                            cover_mime=cover[1] if cover else "image/jpeg")
+            step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
+            rendered = render_episode(job, synthesizer, step, script=script)
+            episode = publish_episode(out_dir, show, article, rendered, feed=not defer_publish)
+            result.published.append(episode)
+            if on_done:
+                on_done(source, episode, None)
+        except AudiocastError as exc:
+            if _is_engine_unavailable(exc):
+                raise
+            result.failed.append((source, str(exc)))
+            if on_done:
+                on_done(source, None, str(exc))
+
+
+def remove_episode(out_dir: Path, show: ShowConfig, slug: str) -> Episode:
+    """Delete an episode's catalog row and files, then republish the feed and site."""
+    from .errors import PublishError
+    from .publish.catalog import Catalog
+
+    out_dir = Path(out_dir)
+    if not (out_dir / "audiocast.db").exists():
+        raise PublishError(f"no catalog in {out_dir}")
+    with Catalog(out_dir) as catalog, catalog.lock():
+        episode = catalog.remove(slug)
+        republish(out_dir, show, catalog)
+    for path in episode_files(out_dir, episode.slug).values():
+        path.unlink(missing_ok=True)
+    return episode
+
+
+def sync_feed(feed_url: str, out_dir: Path, show: ShowConfig, *, limit: int | None = None,
+              jobs: int | None = None, runner=None) -> ConvertResult:
+    """Convert a blog's posts that are new or changed since the last sync; publish once.
+
+    Unchanged posts are recognized by their content hash and never synthesized.
+    ``runner`` is the conversion driver (the CLI passes one with progress bars).
+    """
+    from .ingest import article_from_post, read_blog_feed
+
+    posts = read_blog_feed(feed_url)
+    if limit:
+        posts = posts[:limit]
+    by_key = {post.url or post.guid: post for post in posts}
+
+    def load(key: str) -> Article:
+        post = by_key[key]
+        article = article_from_post(post)
+        article.url = article.url or post.url or None
+        return article
+
+    if runner is None:
+        return convert_with_new_synthesizer(list(by_key), out_dir, show, jobs=jobs, loader=load,
+                                            defer_publish=True)
+    return runner(list(by_key), out_dir, show, jobs=jobs, force=False, loader=load,
+                  defer_publish=True, label="posts")
+
+
+def convert_with_new_synthesizer(sources: list[str], out_dir: Path, show: ShowConfig, *,
+                                 jobs: int | None = None, **options) -> ConvertResult:
+    """convert() with a Synthesizer made for this show's voice and closed afterwards."""
+    with Synthesizer(voice_settings(show), jobs=jobs) as synthesizer:
+        return convert(sources, out_dir, show, synthesizer=synthesizer, **options)
+
+
+def _is_engine_unavailable(exc: Exception) -> bool:
+    from .errors import EngineUnavailable
+
+    return isinstance(exc, EngineUnavailable)
+
+
+def _episode_cover(out_dir: Path, show: ShowConfig) -> tuple[bytes, str] | None:
+    from .publish.artwork import ensure_cover
+
+    path = ensure_cover(Path(out_dir), show)
+    mime = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
+    return path.read_bytes(), mime
