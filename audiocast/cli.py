@@ -113,9 +113,11 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
     with Synthesizer(settings, jobs=jobs) as synthesizer, _progress() as bars:
         overall = bars.add_task(label or "episodes", total=len(sources))
         tasks: dict[str, int] = {}
+        made_before: dict[str, int] = {}
 
         def on_start(source: str, _sections: int) -> None:
             tasks[source] = bars.add_task(_short(source), total=None)
+            made_before[source] = synthesizer.synthesized
 
         def on_progress(source: str, done: int, total: int) -> None:
             bars.update(tasks[source], completed=done, total=total)
@@ -129,9 +131,11 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
             elif episode is not None and source not in tasks:
                 bars.console.print(f"unchanged {source} -> episodes/{episode.slug}.mp3")
             elif episode is not None:
+                made = synthesizer.synthesized - made_before.get(source, 0)
                 bars.console.print(
                     f"published {source} -> episodes/{episode.slug}.mp3 "
-                    f"({_duration(episode.duration_s)}, {len(episode.chapters)} chapters)"
+                    f"({_duration(episode.duration_s)}, {len(episode.chapters)} chapters, "
+                    f"{made} clips synthesized)"
                 )
 
         return run_convert(sources, output, show, synthesizer=synthesizer, force=force,
