@@ -40,6 +40,10 @@ ConfigOpt = typer.Option(None, "--config", "-c", help="Show config file (default
 EngineOpt = typer.Option(None, "--engine", "-e", help="Speech engine: piper (default), gtts, espeak, or a plugin.")
 VoiceOpt = typer.Option(None, "--voice", "-v", help="Voice preset from voices/*.toml, or the engine's voice name.")
 BaseUrlOpt = typer.Option(None, "--base-url", help="Public URL of the output folder, used in the feed.")
+SchedulerOpt = typer.Option(
+    None, "--scheduler", envvar="AUDIOCAST_SCHEDULER",
+    help="Render on a Dask cluster, e.g. tcp://host:8786 (needs audiocast[dask]).",
+)
 
 _state = {"debug": False}
 
@@ -95,50 +99,58 @@ def convert(
     config: Optional[Path] = ConfigOpt,
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
     force: bool = typer.Option(False, "--force", help="Re-render even if the article has not changed."),
+    scheduler: Optional[str] = SchedulerOpt,
 ) -> None:
     """Convert articles into episodes and publish them to the output folder's feed."""
     show = _show(config, base_url, engine, voice)
     stdin_text = _read_stdin_if_needed(sources)
-    result = _run_conversion(sources, output, show, jobs=jobs, force=force, stdin_text=stdin_text)
+    result = _run_conversion(sources, output, show, jobs=jobs, force=force, stdin_text=stdin_text,
+                             scheduler=scheduler)
     _finish(result, output, show)
 
 
 def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None, label=None,
-                    loader=None, defer_publish=False):
+                    loader=None, defer_publish=False, scheduler=None):
+    from .executors import make_executor
     from .pipeline import convert as run_convert
     from .pipeline import voice_settings
-    from .synth import Synthesizer
 
     settings = voice_settings(show)
-    with Synthesizer(settings, jobs=jobs) as synthesizer, _progress() as bars:
+    with make_executor(settings, jobs=jobs, scheduler=scheduler) as executor, _progress() as bars:
+        if executor.dashboard_link:
+            bars.console.print(f"Dask dashboard: {executor.dashboard_link}")
         overall = bars.add_task(label or "episodes", total=len(sources))
         tasks: dict[str, int] = {}
         made_before: dict[str, int] = {}
+        local = executor.dashboard_link is None
 
         def on_start(source: str, _sections: int) -> None:
-            tasks[source] = bars.add_task(_short(source), total=None)
-            made_before[source] = synthesizer.synthesized
+            if local:
+                tasks[source] = bars.add_task(_short(source), total=None)
+            made_before[source] = executor.synthesized
 
         def on_progress(source: str, done: int, total: int) -> None:
-            bars.update(tasks[source], completed=done, total=total)
+            if source in tasks:
+                bars.update(tasks[source], completed=done, total=total)
 
         def on_done(source: str, episode, error: str | None) -> None:
             bars.advance(overall)
             if source in tasks:
                 bars.remove_task(tasks[source])
             if error:
-                bars.console.print(f"[red]failed[/red] {source}: {error}", markup=True, highlight=False)
-            elif episode is not None and source not in tasks:
+                bars.console.print(f"failed {source}: {error}", markup=False, highlight=False)
+            elif source not in made_before:
                 bars.console.print(f"unchanged {source} -> episodes/{episode.slug}.mp3")
-            elif episode is not None:
-                made = synthesizer.synthesized - made_before.get(source, 0)
+            else:
+                made = executor.synthesized - made_before[source] if local else None
+                made_text = f", {made} clips synthesized" if made is not None else ""
                 bars.console.print(
                     f"published {source} -> episodes/{episode.slug}.mp3 "
-                    f"({_duration(episode.duration_s)}, {len(episode.chapters)} chapters, "
-                    f"{made} clips synthesized)"
+                    f"({_duration(episode.duration_s)}, {len(episode.chapters)} chapters{made_text})",
+                    markup=False, highlight=False,
                 )
 
-        return run_convert(sources, output, show, synthesizer=synthesizer, force=force,
+        return run_convert(sources, output, show, executor=executor, force=force,
                            on_start=on_start, progress=on_progress, on_done=on_done,
                            stdin_text=stdin_text, loader=loader, defer_publish=defer_publish)
 
@@ -330,12 +342,14 @@ def sync(
     base_url: Optional[str] = BaseUrlOpt,
     config: Optional[Path] = ConfigOpt,
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
+    scheduler: Optional[str] = SchedulerOpt,
 ) -> None:
     """Convert a blog's new and changed posts from its feed, then publish once."""
     from .pipeline import sync_feed
 
     show = _show(config, base_url, engine, voice)
-    result = sync_feed(feed_url, output, show, limit=limit, jobs=jobs, runner=_run_conversion)
+    result = sync_feed(feed_url, output, show, limit=limit, jobs=jobs, scheduler=scheduler,
+                       runner=_run_conversion)
     _finish(result, output, show)
 
 

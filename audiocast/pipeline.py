@@ -297,7 +297,7 @@ def convert(
     out_dir: Path,
     show: ShowConfig,
     *,
-    synthesizer: Synthesizer,
+    executor,
     force: bool = False,
     on_start: Callable[[str, int], None] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
@@ -308,6 +308,8 @@ def convert(
 ) -> ConvertResult:
     """Convert each source and publish it; a failed source is recorded and the rest go on.
 
+    Sources are read and scripted here; rendering goes to ``executor`` (local or
+    Dask, see executors.py); each finished episode is published as it arrives.
     ``loader`` turns a source into an Article (default: ingest.load_article).
     With ``defer_publish`` the feed and site are written once at the end instead
     of after every episode (episode files and catalog rows are still written as
@@ -317,9 +319,43 @@ def convert(
 
     load = loader or (lambda source: load_article(source, stdin_text=stdin_text))
     result = ConvertResult()
+    articles: dict[str, Article] = {}
+    work = []
+    for source in sources:
+        try:
+            article = load(source)
+            script = build_script_for(article, show)
+            digest = content_hash(script, executor.engine.identity, show, article)
+            existing = None if force else unchanged_episode(out_dir, article, digest)
+        except AudiocastError as exc:
+            _record_failure(result, source, exc, on_done)
+            continue
+        if existing is not None:
+            result.unchanged.append(existing)
+            if on_done:
+                on_done(source, existing, None)
+            continue
+        cover = _episode_cover(out_dir, show)
+        job = RenderJob(article=article, show=show, voice=executor.voice,
+                        cover=cover[0] if cover else None,
+                        cover_mime=cover[1] if cover else "image/jpeg")
+        articles[source] = article
+        work.append((source, job, script))
+        if on_start:
+            on_start(source, len(script.sections))
     try:
-        _convert_each(sources, out_dir, show, synthesizer, force, load, result,
-                      on_start, progress, on_done, defer_publish)
+        for source, outcome in executor.render(work, progress):
+            if isinstance(outcome, AudiocastError):
+                _record_failure(result, source, outcome, on_done)
+                continue
+            try:
+                episode = publish_episode(out_dir, show, articles[source], outcome, feed=not defer_publish)
+            except AudiocastError as exc:
+                _record_failure(result, source, exc, on_done)
+                continue
+            result.published.append(episode)
+            if on_done:
+                on_done(source, episode, None)
     finally:
         if defer_publish and result.published:
             republish(out_dir, show)
@@ -328,37 +364,12 @@ def convert(
     return result
 
 
-def _convert_each(sources, out_dir, show, synthesizer, force, load, result,
-                  on_start, progress, on_done, defer_publish) -> None:
-    for source in sources:
-        try:
-            article = load(source)
-            script = build_script_for(article, show)
-            digest = content_hash(script, synthesizer.engine.identity, show, article)
-            existing = None if force else unchanged_episode(out_dir, article, digest)
-            if existing is not None:
-                result.unchanged.append(existing)
-                if on_done:
-                    on_done(source, existing, None)
-                continue
-            if on_start:
-                on_start(source, len(script.sections))
-            cover = _episode_cover(out_dir, show)
-            job = RenderJob(article=article, show=show, voice=synthesizer.voice,
-                            cover=cover[0] if cover else None,
-                            cover_mime=cover[1] if cover else "image/jpeg")
-            step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
-            rendered = render_episode(job, synthesizer, step, script=script)
-            episode = publish_episode(out_dir, show, article, rendered, feed=not defer_publish)
-            result.published.append(episode)
-            if on_done:
-                on_done(source, episode, None)
-        except AudiocastError as exc:
-            if _is_engine_unavailable(exc):
-                raise
-            result.failed.append((source, str(exc)))
-            if on_done:
-                on_done(source, None, str(exc))
+def _record_failure(result: ConvertResult, source: str, exc: AudiocastError, on_done) -> None:
+    if _is_engine_unavailable(exc):
+        raise exc
+    result.failed.append((source, str(exc)))
+    if on_done:
+        on_done(source, None, str(exc))
 
 
 def remove_episode(out_dir: Path, show: ShowConfig, slug: str) -> Episode:
@@ -378,7 +389,7 @@ def remove_episode(out_dir: Path, show: ShowConfig, slug: str) -> Episode:
 
 
 def sync_feed(feed_url: str, out_dir: Path, show: ShowConfig, *, limit: int | None = None,
-              jobs: int | None = None, runner=None) -> ConvertResult:
+              jobs: int | None = None, scheduler: str | None = None, runner=None) -> ConvertResult:
     """Convert a blog's posts that are new or changed since the last sync; publish once.
 
     Unchanged posts are recognized by their content hash and never synthesized.
@@ -398,17 +409,20 @@ def sync_feed(feed_url: str, out_dir: Path, show: ShowConfig, *, limit: int | No
         return article
 
     if runner is None:
-        return convert_with_new_synthesizer(list(by_key), out_dir, show, jobs=jobs, loader=load,
-                                            defer_publish=True)
+        return convert_with_executor(list(by_key), out_dir, show, jobs=jobs, loader=load,
+                                     defer_publish=True, scheduler=scheduler)
     return runner(list(by_key), out_dir, show, jobs=jobs, force=False, loader=load,
-                  defer_publish=True, label="posts")
+                  defer_publish=True, label="posts", scheduler=scheduler)
 
 
-def convert_with_new_synthesizer(sources: list[str], out_dir: Path, show: ShowConfig, *,
-                                 jobs: int | None = None, **options) -> ConvertResult:
-    """convert() with a Synthesizer made for this show's voice and closed afterwards."""
-    with Synthesizer(voice_settings(show), jobs=jobs) as synthesizer:
-        return convert(sources, out_dir, show, synthesizer=synthesizer, **options)
+def convert_with_executor(sources: list[str], out_dir: Path, show: ShowConfig, *,
+                          jobs: int | None = None, scheduler: str | None = None,
+                          **options) -> ConvertResult:
+    """convert() with an executor made for this show's voice and closed afterwards."""
+    from .executors import make_executor
+
+    with make_executor(voice_settings(show), jobs=jobs, scheduler=scheduler) as executor:
+        return convert(sources, out_dir, show, executor=executor, **options)
 
 
 def _is_engine_unavailable(exc: Exception) -> bool:

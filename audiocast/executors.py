@@ -1,0 +1,141 @@
+"""Where episodes are rendered: on this machine (default) or on a Dask cluster.
+
+Both executors take the same render jobs (plain, picklable data) and hand back
+finished episodes as bytes; only the caller writes the output folder, catalog
+and feed, so publishing stays single-writer and needs no shared filesystem.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .engines.base import VoiceSettings, create_engine
+from .errors import AudiocastError, ConfigError, EngineUnavailable
+from .models import Script
+from .synth import Synthesizer
+
+SCHEDULER_ENV = "AUDIOCAST_SCHEDULER"
+
+WorkItem = tuple[str, Any, Script]  # (source, RenderJob, Script)
+Outcome = tuple[str, Any]  # (source, RenderedEpisode or AudiocastError)
+EpisodeProgress = Callable[[str, int, int], None]
+
+
+class LocalExecutor:
+    """Renders episodes one after another here; sentences go to a local process pool."""
+
+    dashboard_link: str | None = None
+
+    def __init__(self, voice: VoiceSettings, jobs: int | None = None):
+        self.synthesizer = Synthesizer(voice, jobs=jobs)
+        self.voice = voice
+        self.engine = self.synthesizer.engine
+
+    @property
+    def synthesized(self) -> int:
+        return self.synthesizer.synthesized
+
+    def render(self, items: list[WorkItem], progress: EpisodeProgress | None = None) -> Iterator[Outcome]:
+        from .pipeline import render_episode
+
+        for source, job, script in items:
+            step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
+            try:
+                yield source, render_episode(job, self.synthesizer, step, script=script)
+            except EngineUnavailable:
+                raise
+            except AudiocastError as exc:
+                yield source, exc
+
+    def close(self) -> None:
+        self.synthesizer.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------- dask
+
+_worker_synthesizers: dict[str, Synthesizer] = {}
+
+
+def render_on_worker(job, script: Script):
+    """Run on a Dask worker: one engine per voice per worker process, its own segment cache."""
+    from .pipeline import render_episode
+
+    key = json.dumps(job.voice.to_dict(), sort_keys=True, default=str)
+    synthesizer = _worker_synthesizers.get(key)
+    if synthesizer is None:
+        synthesizer = Synthesizer(job.voice, jobs=1)
+        _worker_synthesizers[key] = synthesizer
+    return render_episode(job, synthesizer, script=script)
+
+
+class DaskExecutor:
+    """Submits one task per episode to a Dask cluster; lost workers are retried elsewhere."""
+
+    def __init__(self, voice: VoiceSettings, address: str, retries: int = 2):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ConfigError(
+                "--scheduler needs Dask: pip install 'audiocast[dask]'"
+            ) from None
+        self.voice = voice
+        self.engine = create_engine(voice)  # fail here, before any work is sent
+        self.retries = retries
+        self.synthesized = 0
+        try:
+            self.client = Client(address, timeout="20s")
+        except OSError as exc:
+            raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        self.dashboard_link = self.client.dashboard_link
+
+    def render(self, items: list[WorkItem], progress: EpisodeProgress | None = None) -> Iterator[Outcome]:
+        from distributed import as_completed
+
+        futures = {
+            self.client.submit(render_on_worker, job, script, pure=False, retries=self.retries,
+                               key=f"render-{index}-{os.urandom(4).hex()}"): source
+            for index, (source, job, script) in enumerate(items)
+        }
+        try:
+            for future in as_completed(futures):
+                source = futures[future]
+                try:
+                    rendered = future.result()
+                except AudiocastError as exc:
+                    yield source, exc
+                    continue
+                except Exception as exc:  # e.g. KilledWorker after every retry
+                    yield source, AudiocastError(f"rendering on the cluster failed: {type(exc).__name__}: {exc}")
+                    continue
+                self.synthesized += rendered.synthesized
+                yield source, rendered
+        finally:
+            pending = [f for f in futures if not f.done()]
+            if pending:
+                self.client.cancel(pending)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def make_executor(voice: VoiceSettings, *, jobs: int | None = None, scheduler: str | None = None):
+    """The Dask executor when a scheduler is given (or AUDIOCAST_SCHEDULER is set), else local."""
+    address = scheduler or os.environ.get(SCHEDULER_ENV)
+    if address:
+        return DaskExecutor(voice, address)
+    return LocalExecutor(voice, jobs=jobs)
