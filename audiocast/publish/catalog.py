@@ -59,6 +59,10 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$", re.IGNORECASE)
+# Letters NFKD does not split into a base letter and a mark.
+_TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe",
+                                "Œ": "OE", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
+                                "Þ": "Th", "ð": "d", "&": " and "})
 _COLUMNS = (
     "guid", "slug", "title", "source", "content_hash", "duration_s", "size_bytes", "published",
     "updated", "author", "description", "url", "image", "language", "chapters",
@@ -104,6 +108,7 @@ def derive_guid(key: str) -> str:
 
 def slugify(text: str, max_len: int = SLUG_MAX) -> str:
     """ASCII, lower case, hyphen separated, at most ``max_len`` characters, cut at a word."""
+    text = text.translate(_TRANSLITERATE)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > max_len:

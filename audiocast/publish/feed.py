@@ -67,8 +67,9 @@ def build_feed(show: ShowConfig, episodes: list[Episode], out_dir: str | Path) -
 
     title = show.title.strip()
     fg.title(title)
-    fg.link(href=base_url(show), rel="alternate")
+    # feedgen uses the last link as the RSS <link>: the show's web page.
     fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=base_url(show), rel="alternate")
     fg.description(clip_bytes(show.description) or title)
     fg.language(show.language)
     fg.generator("audiocast", version=_version)
