@@ -190,14 +190,16 @@ class Catalog:
         except (OSError, sqlite3.Error) as exc:
             raise PublishError(f"cannot open catalog {self.path}: {exc}") from None
         conn.row_factory = sqlite3.Row
-        # A rollback journal leaves no -wal/-shm files beside the database in a
-        # folder that is copied to a web server as it is.
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
         self._conn = conn
         try:
+            # A rollback journal leaves no -wal/-shm files beside the database in a
+            # folder that is copied to a web server as it is.
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise PublishError(f"{self.path} is not a usable audiocast catalog: {exc}") from None
         except BaseException:
             self.close()
             raise
@@ -224,8 +226,8 @@ class Catalog:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("BEGIN IMMEDIATE")
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")
@@ -234,19 +236,16 @@ class Catalog:
             conn.execute("COMMIT")
 
     def _migrate(self) -> None:
-        try:
-            with self._transaction() as conn:
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version > len(MIGRATIONS):
-                    raise PublishError(
-                        f"{self.path} was written by a newer audiocast (schema {version}); upgrade audiocast"
-                    )
-                for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                    for statement in filter(str.strip, script.split(";")):
-                        conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {number}")
-        except sqlite3.DatabaseError as exc:
-            raise PublishError(f"{self.path} is not a usable audiocast catalog: {exc}") from None
+        with self._transaction() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise PublishError(
+                    f"{self.path} was written by a newer audiocast (schema {version}); upgrade audiocast"
+                )
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
 
     @property
     def schema_version(self) -> int:
