@@ -1,0 +1,426 @@
+"""HTML -> Article: the article body is found by trafilatura, then mapped to sections.
+
+trafilatura removes navigation, headers, footers, sidebars, comments, banners,
+share buttons and related links, and returns the body as XML (``<head rend="h2">``,
+``<p>``, ``<list>``, ``<quote>``, ``<code>``, ``<table>``, ``<graphic>``), which is
+mapped here to headings and blocks. The page's ``<h1>`` is the title (else the
+page metadata's title); the top heading level left in the body becomes level 1
+and deeper ones level 2, so ``<h2>``/``<h3>`` pages and ``<h3>``/``<h4>`` pages
+read alike. When trafilatura finds nothing (a very short page), the text of
+``<article>``, ``<main>`` or ``<body>`` is read with page chrome removed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urljoin
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from ..models import Article
+from .language import detect_language, normalize_language
+from .outline import (
+    Event,
+    Heading,
+    Item,
+    build_sections,
+    clean_text,
+    first_paragraph,
+    require_body,
+    same_text,
+    summarize,
+    title_from_source,
+)
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_DOCUMENT = re.compile(r"<(?:html|body|head)\b", re.I)
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+_CHROME = (
+    "nav", "header", "footer", "aside", "script", "style", "form", "noscript", "template",
+    "button", "svg", "iframe", "select", "input", "textarea", "label", "dialog", "menu",
+)  # fmt: skip
+_INLINE = {
+    "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "font",
+    "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup",
+    "time", "u", "var", "wbr",
+}  # fmt: skip
+_HEADING_TAG = re.compile(r"^h([1-6])$")
+_PERMALINK_MARKS = " ¶#§🔗"
+
+
+def parse_html(html: str, url: str | None = None, source: str = "") -> Article:
+    """Extract the article from a web page (or a fragment of one, such as feed content).
+
+    ``url`` is where the page came from; relative links and images resolve against it.
+    """
+    html = _XML_DECLARATION.sub("", html, count=1)
+    if not _DOCUMENT.search(html[:20000]):
+        html = f"<html><body><article>{html}</article></body></html>"
+    tree = _load(html)
+    base = _base_url(tree, url)
+    document = trafilatura.bare_extraction(
+        tree,
+        url=base,
+        with_metadata=True,
+        include_comments=False,
+        include_formatting=True,
+        include_tables=True,
+        include_images=True,
+        include_links=False,
+        date_extraction_params={"outputformat": _DATE_FORMAT, "original_date": True},
+    )
+    events: list[Event] = []
+    if document is not None and document.body is not None:
+        _tei_events(document.body, events, _figure_captions(tree, base))
+    if not any(isinstance(e, Item) for e in events):
+        events = fallback_events(tree)
+
+    meta_title = document.title if document is not None else None
+    title, events = _take_title(events, meta_title, tree, source)
+    sections = build_sections(events)
+    article = Article(title=title, sections=sections, source=source)
+    require_body(article)
+
+    if document is not None:
+        article.author = clean_text(document.author) if document.author else None
+        article.date = _parse_date(document.date)
+        article.description = clean_text(document.description) if document.description else None
+        if document.image:
+            article.image = _absolute(document.image, base)
+        canonical = _absolute(document.url, base)
+        if canonical and re.match(r"^https?://", canonical):
+            article.url = canonical
+    article.url = article.url or url
+    article.image = article.image or _first_image(tree, base)
+    if not article.description:
+        body = first_paragraph(sections)
+        article.description = summarize(body) if body else None
+    article.language = declared_language(tree) or detect_language(article.plain_text())
+    return article
+
+
+def html_fragment_events(html: str) -> list[Event]:
+    """Headings and blocks of a small HTML fragment, such as raw HTML in Markdown."""
+    try:
+        tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    return fallback_events(tree)
+
+
+def page_language(html: str) -> str | None:
+    """The language an HTML page declares, or None when it declares none."""
+    return declared_language(_load(_XML_DECLARATION.sub("", html, count=1)))
+
+
+def declared_language(tree: lxml.html.HtmlElement) -> str | None:
+    """The language a page declares: ``<html lang>``, Content-Language or og:locale."""
+    root = tree.getroottree().getroot()
+    candidates = [
+        root.get("lang"),
+        root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        root.get("xml:lang"),
+    ]
+    for meta in root.iter("meta"):
+        key = (meta.get("http-equiv") or meta.get("name") or meta.get("property") or "").lower()
+        if key in ("content-language", "language", "dc.language", "og:locale"):
+            candidates.append(meta.get("content"))
+    for candidate in candidates:
+        tag = normalize_language(candidate)
+        if tag:
+            return tag
+    return None
+
+
+# --------------------------------------------------------------------------- page helpers
+
+
+def _load(html: str) -> lxml.html.HtmlElement:
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+    try:
+        return lxml.html.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError):
+        return lxml.html.document_fromstring("<html><body></body></html>")
+
+
+def _base_url(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
+    base = tree.find(".//base[@href]")
+    if base is not None:
+        return urljoin(url or "", base.get("href")) or url
+    return url
+
+
+def _absolute(src: str | None, base: str | None) -> str | None:
+    if not src:
+        return None
+    src = src.strip()
+    return urljoin(base, src) if base else src
+
+
+def _first_image(tree: lxml.html.HtmlElement, base: str | None) -> str | None:
+    for img in tree.iter("img"):
+        src = img.get("src") or img.get("data-src")
+        if src and not src.startswith("data:"):
+            return _absolute(src, base)
+    return None
+
+
+def _figure_captions(tree: lxml.html.HtmlElement, base: str | None) -> dict[str, str]:
+    """Figure captions keyed by image source and alt text; trafilatura drops them."""
+    captions: dict[str, str] = {}
+    for figure in tree.iter("figure"):
+        caption = figure.find(".//figcaption")
+        if caption is None:
+            continue
+        text = clean_text(caption.text_content())
+        for img in figure.iter("img"):
+            for src in (img.get("src"), img.get("data-src")):
+                if src:
+                    captions[src] = text
+                    captions[_absolute(src, base) or src] = text
+            if img.get("alt"):
+                captions["alt:" + clean_text(img.get("alt"))] = text
+    return captions
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, _DATE_FORMAT)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _take_title(
+    events: list[Event], meta_title: str | None, tree: lxml.html.HtmlElement, source: str
+) -> tuple[str, list[Event]]:
+    """The title, and the events without the heading that carried it."""
+    h1 = next((e for e in events[:3] if isinstance(e, Heading) and e.level == 1), None)
+    if h1 is not None and not any(isinstance(e, Item) and e.kind == "paragraph" for e in events[: events.index(h1)]):
+        title = h1.text
+        events = [e for e in events if e is not h1]
+    else:
+        title = clean_text(meta_title or "") or _page_title(tree) or title_from_source(source) or "Untitled"
+    first = next((e for e in events if isinstance(e, Heading)), None)
+    if first is not None and events.index(first) <= 2 and same_text(first.text, title):
+        events = [e for e in events if e is not first]
+    return title, events
+
+
+def _page_title(tree: lxml.html.HtmlElement) -> str | None:
+    for path in ('.//meta[@property="og:title"]', ".//title", ".//h1"):
+        node = tree.find(path)
+        if node is None:
+            continue
+        text = clean_text(node.get("content") if node.tag == "meta" else node.text_content())
+        if text:
+            return text
+    return None
+
+
+# --------------------------------------------------------------------------- trafilatura XML
+
+
+def _tei_events(element: etree._Element, events: list[Event], captions: dict[str, str]) -> None:
+    """Map trafilatura's XML body to headings and blocks."""
+    if element.text and element.text.strip() and element.tag not in ("body", "div"):
+        events.append(Item("paragraph", element.text))
+    for child in element:
+        tag = child.tag
+        if tag == "head":
+            match = re.match(r"h([1-6])", child.get("rend") or "")
+            level = int(match.group(1)) if match else 2
+            events.append(Heading(_heading_text(_tei_text(child)), level))
+        elif tag == "p":
+            text = _tei_text(child)
+            if text.strip():
+                events.append(Item("paragraph", text))
+            for graphic in child.iter("graphic"):
+                _graphic(graphic, events, captions)
+        elif tag == "list":
+            _tei_list(child, events)
+        elif tag == "quote":
+            _tei_quote(child, events)
+        elif tag == "code":
+            events.append(Item("code", "".join(child.itertext()).strip("\n")))
+        elif tag == "table":
+            rows = [[_tei_text(cell) for cell in row.iter("cell")] for row in child.iter("row")]
+            events.append(Item("table", "", rows))
+        elif tag == "graphic":
+            _graphic(child, events, captions)
+        elif tag == "lb":
+            pass
+        else:
+            _tei_events(child, events, captions)
+        if child.tail and child.tail.strip():
+            events.append(Item("paragraph", child.tail))
+
+
+def _tei_text(element: etree._Element) -> str:
+    """Text of an element without nested lists and images; line breaks become spaces."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "lb":
+            parts.append(" ")
+        elif child.tag not in ("list", "graphic", "table"):
+            parts.append(_tei_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _tei_list(element: etree._Element, events: list[Event]) -> None:
+    for item in element.iterchildren("item"):
+        events.append(Item("list_item", _tei_text(item)))
+        for nested in item.iter("list"):
+            if next(nested.iterancestors("item"), None) is item:
+                _tei_list(nested, events)
+
+
+def _tei_quote(element: etree._Element, events: list[Event]) -> None:
+    texts = [element.text or ""]
+    for child in element:
+        if child.tag == "p":
+            events.append(Item("quote", _tei_text(child)))
+        elif child.tag == "list":
+            _tei_list(child, events)
+        else:
+            texts.append(_tei_text(child))
+        texts.append(child.tail or "")
+    rest = clean_text(" ".join(texts))
+    if rest:
+        events.append(Item("quote", rest))
+
+
+def _graphic(graphic: etree._Element, events: list[Event], captions: dict[str, str]) -> None:
+    alt = clean_text(graphic.get("alt") or "")
+    events.append(Item("image", alt))
+    caption = captions.get(graphic.get("src") or "") or captions.get("alt:" + alt) or graphic.get("title")
+    if caption:
+        events.append(Item("caption", caption))
+
+
+def _heading_text(text: str) -> str:
+    return clean_text(text).rstrip(_PERMALINK_MARKS).strip()
+
+
+# --------------------------------------------------------------------------- plain lxml fallback
+
+
+def fallback_events(tree: lxml.html.HtmlElement) -> list[Event]:
+    """Headings and blocks read straight from the HTML, without page chrome.
+
+    Used when trafilatura finds no article: reads ``<article>``, else ``<main>``,
+    else ``<body>``, after dropping nav, header, footer, aside, script, style and forms.
+    """
+    root = None
+    for path in (".//article", ".//main", ".//body"):
+        root = tree.find(path)
+        if root is not None:
+            break
+    if root is None:
+        root = tree
+    root = _copy_without_chrome(root)
+    events: list[Event] = []
+    _html_events(root, events)
+    return events
+
+
+def _copy_without_chrome(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    copy = lxml.html.fromstring(lxml.html.tostring(element, encoding="unicode"))
+    for node in list(copy.iter(*_CHROME)):
+        if node is not copy:
+            node.drop_tree()
+    for node in list(copy.xpath(".//*[@hidden or @aria-hidden='true']")):
+        node.drop_tree()
+    return copy
+
+
+def _html_events(element: lxml.html.HtmlElement, events: list[Event]) -> None:
+    buffer: list[str] = [element.text or ""]
+
+    def flush() -> None:
+        text = clean_text("".join(buffer))
+        if text:
+            events.append(Item("paragraph", text))
+        buffer.clear()
+
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _INLINE and not _has_blocks(child):
+            buffer.append(" " if tag == "br" else _html_text(child))
+        elif tag:
+            flush()
+            _html_block(child, tag, events)
+        buffer.append(child.tail or "")
+    flush()
+
+
+def _has_blocks(element: lxml.html.HtmlElement) -> bool:
+    return any(isinstance(node.tag, str) and node.tag not in _INLINE for node in element.iterdescendants())
+
+
+def _html_block(element: lxml.html.HtmlElement, tag: str, events: list[Event]) -> None:
+    heading = _HEADING_TAG.match(tag)
+    if heading:
+        events.append(Heading(_heading_text(_html_text(element)), int(heading.group(1))))
+    elif tag == "p":
+        images = list(element.iter("img"))
+        text = _html_text(element)
+        if text:
+            events.append(Item("paragraph", text))
+        for img in images:
+            events.append(Item("image", img.get("alt") or ""))
+    elif tag in ("ul", "ol"):
+        _html_list(element, events)
+    elif tag == "blockquote":
+        paragraphs = element.findall(".//p")
+        for paragraph in paragraphs or [element]:
+            events.append(Item("quote", _html_text(paragraph)))
+    elif tag == "pre":
+        events.append(Item("code", element.text_content().strip("\n")))
+    elif tag == "table":
+        rows = [
+            [_html_text(cell) for cell in row if cell.tag in ("th", "td")]
+            for row in element.iter("tr")
+        ]
+        events.append(Item("table", "", rows))
+    elif tag == "img":
+        events.append(Item("image", element.get("alt") or ""))
+    elif tag == "figcaption":
+        events.append(Item("caption", _html_text(element)))
+    elif tag in ("hr",):
+        pass
+    else:
+        _html_events(element, events)
+
+
+def _html_list(element: lxml.html.HtmlElement, events: list[Event]) -> None:
+    for item in element.iterchildren("li"):
+        nested = [child for child in item if child.tag in ("ul", "ol")]
+        parts = [item.text or ""]
+        for child in item:
+            if child.tag not in ("ul", "ol"):
+                parts.append(_html_text(child))
+            parts.append(child.tail or "")
+        events.append(Item("list_item", "".join(parts)))
+        for sub in nested:
+            _html_list(sub, events)
+
+
+def _html_text(element: lxml.html.HtmlElement) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "br":
+            parts.append(" ")
+        elif isinstance(child.tag, str) and child.tag not in ("script", "style"):
+            parts.append(" " + _html_text(child) + " " if child.tag not in _INLINE else _html_text(child))
+        parts.append(child.tail or "")
+    return clean_text("".join(parts))
