@@ -25,8 +25,9 @@ ARTICLES = [
         "description": "How salt marsh plants cope with two floods a day.",
         "frequency": 440,
         "chapters": [("Tidal Gardens & Salt Marshes", 0.0), ("Roots in the mud", 1.0)],
-        "cues": [(0.0, 0.9, "Tidal Gardens & Salt Marshes."), (1.0, 1.5, "Roots in the mud."),
-                 (1.5, 1.9, "Cordgrass holds the bank <together>.")],
+        "cues": [(0.0, 0.4, "Tidal Gardens & Salt Marshes."), (0.4, 0.9, "Twice a day the sea comes in."),
+                 (1.0, 1.2, "Roots in the mud."), (1.2, 1.4, "Cordgrass holds the bank <together>."),
+                 (1.4, 1.5, "It grows."), (2.1, 2.4, "A pause, then a new paragraph.")],
     },
     {
         "source": "notes/night-trains.md",
