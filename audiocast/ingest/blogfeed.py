@@ -67,7 +67,8 @@ def read_blog_feed(url_or_path: str) -> list[Post]:
     if not parsed.get("version") and not parsed.entries:
         raise IngestError(f"not an RSS or Atom feed: {url_or_path}")
     language = normalize_language(parsed.feed.get("language"))
-    posts = [_post(entry, language) for entry in parsed.entries]
+    author = clean_text(parsed.feed.get("author") or "") or None
+    posts = [_post(entry, language, author) for entry in parsed.entries]
     return sorted(posts, key=_newest, reverse=True)
 
 
@@ -103,11 +104,12 @@ def _newest(post: Post) -> tuple[bool, datetime]:
     return when is not None, when or datetime.min.replace(tzinfo=timezone.utc)
 
 
-def _post(entry: Any, feed_language: str | None) -> Post:
+def _post(entry: Any, feed_language: str | None, feed_author: str | None) -> Post:
     url = entry.get("link") or None
     title = clean_text(entry.get("title") or "")
-    published = _datetime(entry.get("published_parsed"))
-    updated = _datetime(entry.get("updated_parsed"))
+    # plain dict lookups: feedparser's own .get() answers "updated" with "published"
+    published = _datetime(dict.get(entry, "published_parsed"))
+    updated = _datetime(dict.get(entry, "updated_parsed"))
     guid = entry.get("id") or url or _fallback_guid(title, entry)
     content_html, content_language = _full_text(entry)
     summary_html = entry.get("summary") or ""
@@ -121,7 +123,7 @@ def _post(entry: Any, feed_language: str | None) -> Post:
         title=title,
         published=published,
         updated=updated,
-        author=clean_text(entry.get("author") or "") or None,
+        author=clean_text(entry.get("author") or "") or feed_author,
         content_html=content_html,
         summary=summary or None,
         language=language,

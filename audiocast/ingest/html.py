@@ -13,6 +13,7 @@ read alike. When trafilatura finds nothing (a very short page), the text of
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -47,6 +48,12 @@ _INLINE = {
     "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup",
     "time", "u", "var", "wbr",
 }  # fmt: skip
+# Page chrome removed before extraction, so no fallback inside trafilatura can keep it.
+# A <header> inside the article or main content holds the title and byline and stays.
+_PRUNE = [
+    "//nav", "//footer", "//aside", "//script", "//style", "//noscript", "//template",
+    "//header[not(ancestor::article) and not(ancestor::main)]",
+]  # fmt: skip
 _HEADING_TAG = re.compile(r"^h([1-6])$")
 _PERMALINK_MARKS = " ¶#§🔗"
 
@@ -71,6 +78,7 @@ def parse_html(html: str, url: str | None = None, source: str = "") -> Article:
         include_images=True,
         include_links=False,
         date_extraction_params={"outputformat": _DATE_FORMAT, "original_date": True},
+        prune_xpath=_PRUNE,
     )
     events: list[Event] = []
     if document is not None and document.body is not None:
@@ -209,9 +217,9 @@ def _take_title(
         events = [e for e in events if e is not h1]
     else:
         title = clean_text(meta_title or "") or _page_title(tree) or title_from_source(source) or "Untitled"
-    first = next((e for e in events if isinstance(e, Heading)), None)
-    if first is not None and events.index(first) <= 2 and same_text(first.text, title):
-        events = [e for e in events if e is not first]
+    opening = next((e for e in events if not (isinstance(e, Item) and e.kind in ("image", "caption"))), None)
+    if isinstance(opening, Heading) and same_text(opening.text, title):
+        events = [e for e in events if e is not opening]
     return title, events
 
 
@@ -334,7 +342,7 @@ def fallback_events(tree: lxml.html.HtmlElement) -> list[Event]:
 
 
 def _copy_without_chrome(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    copy = lxml.html.fromstring(lxml.html.tostring(element, encoding="unicode"))
+    copy = deepcopy(element)
     for node in list(copy.iter(*_CHROME)):
         if node is not copy:
             node.drop_tree()
