@@ -100,10 +100,21 @@ def source_key(source: str, url: str | None = None, title: str | None = None) ->
     return "urn:audiocast:stdin:" + slugify(title or "untitled")
 
 
+def canonical_key(key: str) -> str:
+    """The one spelling of a source key the catalog stores: URLs normalized, absolute
+    file paths as file:// URIs, anything else (e.g. "stdin:Title") as given."""
+    key = key.strip()
+    if urlsplit(key).scheme in ("http", "https"):
+        return normalize_url(key)
+    if Path(key).is_absolute():
+        return Path(key).as_uri()
+    return key
+
+
 def derive_guid(key: str) -> str:
     """The episode guid for a source key: a UUID5, so the same article always gets the
     same guid, even in a fresh catalog."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, canonical_key(key)))
 
 
 def slugify(text: str, max_len: int = SLUG_MAX) -> str:
@@ -321,7 +332,9 @@ class Catalog:
 
     def find_by_source(self, key: str) -> Episode | None:
         """The episode made from the article with this source key, if any."""
-        row = self.conn.execute("SELECT * FROM episodes WHERE source_key = ?", (key,)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM episodes WHERE source_key = ?", (canonical_key(key),)
+        ).fetchone()
         return self._row_to_episode(row) if row else None
 
     def get(self, slug: str) -> Episode | None:
@@ -360,10 +373,10 @@ class Catalog:
     def upsert(self, episode: Episode, key: str | None = None) -> Episode:
         """Insert or update the episode of one article and return it as stored.
 
-        The article is found by ``key`` (default: ``source_key(episode.source,
-        episode.url, episode.title)``); when it is already in the catalog its guid,
+        The article is found by ``key`` (default: ``episode.source``, which callers
+        set to the article's source key); when it is already in the catalog its guid,
         slug and first publication date are kept whatever ``episode`` says."""
-        key = key or source_key(episode.source, episode.url, episode.title)
+        key = canonical_key(key or episode.source)
         values = {
             "guid": episode.guid,
             "slug": episode.slug,

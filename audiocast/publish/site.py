@@ -142,6 +142,8 @@ def _load_chapters(out_dir: Path, episode: Episode) -> list[dict]:
     usable = []
     for chapter in chapters or []:
         start = chapter.get("startTime", chapter.get("start"))
+        if start is None and isinstance(chapter.get("start_ms"), (int, float)):
+            start = chapter["start_ms"] / 1000
         if isinstance(start, (int, float)) and chapter.get("title"):
             usable.append({"start": float(start), "title": str(chapter["title"])})
     return sorted(usable, key=lambda c: c["start"])
@@ -193,12 +195,14 @@ def _episode_html(show: ShowConfig, episode: Episode, out_dir: Path) -> str:
         f'<a href="{audio_href}">Download the episode (MP3)</a>',
         "</audio>",
     ]
-    links = [f'<a href="{audio_href}" download>Download MP3</a>']
+    # Link texts name the episode for screen-reader link lists, without repeating it on screen.
+    of_title = f'<span class="visually-hidden"> of {title}</span>'
+    links = [f'<a href="{audio_href}" download>Download MP3{of_title}</a>']
     if files["vtt"].is_file():
         links.append(f'<a href="{escape(files["vtt"].relative_to(out_dir).as_posix())}">'
-                     "Captions (WebVTT)</a>")
+                     f"Captions (WebVTT){of_title}</a>")
     if episode.url:
-        links.append(f'<a href="{escape(episode.url)}">Read the original article</a>')
+        links.append(f'<a href="{escape(episode.url)}">Read the original article{of_title}</a>')
     html.append(f'<p class="links">{" · ".join(links)}</p>')
 
     chapters = _load_chapters(out_dir, episode)
@@ -224,8 +228,7 @@ def _episode_html(show: ShowConfig, episode: Episode, out_dir: Path) -> str:
         gap = (pacing.sentence + pacing.paragraph) / 2000
         sections = _transcript_sections(cues, chapters, gap)
         if sections:
-            html += ["<details>", f"<summary>Transcript<span class=\"visually-hidden\"> of "
-                     f"{title}</span></summary>"]
+            html += ["<details>", f"<summary>Transcript{of_title}</summary>"]
             for heading, paragraphs in sections:
                 if heading:
                     html.append(f"<h4>{escape(heading)}</h4>")

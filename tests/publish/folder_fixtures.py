@@ -42,11 +42,18 @@ ARTICLES = [
 ]
 
 
+_MP3_CACHE: dict[tuple[int, float], bytes] = {}
+
+
 def make_mp3(path: Path, frequency: int = 440, seconds: float = 2) -> Path:
-    """A short real MP3: a sine tone, mono, 44.1 kHz, 64 kbit/s."""
+    """A short real MP3: a sine tone, mono, 44.1 kHz, 64 kbit/s (encoded once per session)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    run_ffmpeg(["-f", "lavfi", "-i", f"sine=frequency={frequency}:duration={seconds}",
-                "-ac", "1", "-ar", "44100", "-b:a", "64k", str(path)])
+    if (frequency, seconds) not in _MP3_CACHE:
+        run_ffmpeg(["-f", "lavfi", "-i", f"sine=frequency={frequency}:duration={seconds}",
+                    "-ac", "1", "-ar", "44100", "-b:a", "64k", str(path)])
+        _MP3_CACHE[(frequency, seconds)] = path.read_bytes()
+    else:
+        path.write_bytes(_MP3_CACHE[(frequency, seconds)])
     return path
 
 
@@ -124,7 +131,8 @@ def server_and_folder(tmp_path):
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     server = make_server(out_dir, port=0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
     thread.start()
     try:
         show = build_folder(out_dir, server_url(server))

@@ -222,3 +222,18 @@ def test_two_processes_publishing_to_one_folder_take_turns(tmp_path):
     assert len({e.slug for e in episodes}) == 2 * rounds
     # Each episode saw the count left by the one before it: the read-modify-writes did not overlap.
     assert sorted(e.published for e in episodes) == [T0 + timedelta(minutes=n) for n in range(2 * rounds)]
+
+
+def test_keys_are_found_whatever_their_spelling(tmp_path):
+    """Callers may pass a raw URL or a plain absolute path; the catalog stores one spelling."""
+    with Catalog(tmp_path) as catalog:
+        url = "http://www.blog.example.org/posts/eelgrass/?utm_source=rss"
+        stored = catalog.upsert(make_episode(url, "Eelgrass", catalog))
+        assert catalog.find_by_source("https://blog.example.org/posts/eelgrass").guid == stored.guid
+        assert derive_guid(url) == stored.guid
+        path = str(tmp_path / "notes" / "marsh.md")
+        marsh = catalog.upsert(make_episode(path, "Marsh", catalog))
+        assert catalog.find_by_source(Path(path).as_uri()).slug == marsh.slug
+        assert catalog.identity_for(path, "Marsh renamed") == (marsh.guid, "marsh")
+        stdin = catalog.upsert(make_episode("stdin:Pasted", "Pasted", catalog))
+        assert catalog.find_by_source("stdin:Pasted").guid == stdin.guid

@@ -129,3 +129,10 @@ def test_time_formats():
     assert [format_time(s) for s in (5, 760, 3723)] == ["0:05", "12:40", "1:02:03"]
     assert [spoken_duration(s) for s in (1, 45, 61, 3900)] == [
         "1 second", "45 seconds", "1 minute", "1 hour 5 minutes"]
+
+
+def test_link_texts_name_their_episode(folder):
+    out_dir, _ = folder
+    texts = [a.text_content() for a in page(out_dir).xpath("//p[@class='links']/a")]
+    assert "Download MP3 of Why Night Trains Came Back" in texts
+    assert len(texts) == len(set(texts))
