@@ -106,7 +106,10 @@ def _font(size: int):
             return ImageFont.truetype(name, size)
         except OSError:
             continue
-    return ImageFont.load_default(size=size)
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1: a small bitmap font is all there is
+        return ImageFont.load_default()
 
 
 def _wrap(title: str, font, width: int) -> list[str]:

@@ -47,7 +47,7 @@ def _name(element) -> str:
 
 
 def _text(element) -> str:
-    return element.text or "" if element is not None else ""
+    return (element.text or "") if element is not None else ""
 
 
 class _Checker:
@@ -188,7 +188,9 @@ class _Checker:
         author = self.required(channel, f"{{{ITUNES_NS}}}author", where, "itunes:author")
         if author is not None and len(_text(author)) > 255:
             self.report(where, "itunes:author is longer than 255 characters")
-        owner = self.required(channel, f"{{{ITUNES_NS}}}owner", where, "itunes:owner")
+        owner = self.required(channel, f"{{{ITUNES_NS}}}owner", where,
+                              "itunes:owner with itunes:email (set show.email: Apple and "
+                              "Spotify verify ownership with it)")
         if owner is not None:
             email = owner.find(f"{{{ITUNES_NS}}}email")
             if email is None or not _text(email).strip():
