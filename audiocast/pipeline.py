@@ -239,21 +239,14 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
 
 
 def republish(out_dir: Path, show: ShowConfig, catalog=None) -> Path:
-    """Rewrite the cover, feed.xml and index.html from the catalog."""
-    from .publish.artwork import ensure_cover
+    """Rewrite the cover, feed.xml and index.html from the catalog; returns the feed's path."""
     from .publish.catalog import Catalog
-    from .publish.feed import write_feed
-    from .publish.site import write_site
+    from .publish.site import publish_folder
 
-    out_dir = Path(out_dir)
     if catalog is None:
-        with Catalog(out_dir) as owned, owned.lock():
-            return republish(out_dir, show, owned)
-    ensure_cover(out_dir, show)
-    episodes = catalog.episodes()
-    feed = write_feed(out_dir, show, episodes)
-    write_site(out_dir, show, episodes)
-    return feed
+        with Catalog(Path(out_dir)) as owned, owned.lock():
+            return publish_folder(owned, show)["feed"]
+    return publish_folder(catalog, show)["feed"]
 
 
 def _summary(script: Script, limit: int = 600) -> str:
