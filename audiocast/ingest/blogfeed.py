@@ -89,7 +89,9 @@ def article_from_post(post: Post) -> Article:
         article = article_from_page(page, post.url)
         if post.language and not (page.content_type in _HTML_CONTENT and page_language(page.text)):
             article.language = post.language
-        article.description = article.description or (summarize(post.summary) if post.summary else None)
+        article.description = article.description or (
+            summarize(post.summary) if post.summary else None
+        )
     else:
         raise IngestError(f"feed entry {post.guid} has neither full text nor a link to fetch")
     article.title = post.title or article.title
@@ -139,7 +141,9 @@ def _full_text(entry: Any) -> tuple[str | None, str | None]:
         if not value.strip():
             continue
         if content.get("type") not in _HTML_CONTENT:
-            value = "".join(f"<p>{html_escape.escape(p)}</p>" for p in re.split(r"\n\s*\n", value) if p.strip())
+            value = "".join(
+                f"<p>{html_escape.escape(p)}</p>" for p in re.split(r"\n\s*\n", value) if p.strip()
+            )
         if best[0] is None or len(value) > len(best[0]):
             best = (value, content.get("language"))
     return best
@@ -147,7 +151,9 @@ def _full_text(entry: Any) -> tuple[str | None, str | None]:
 
 def _image(entry: Any) -> str | None:
     for media in (entry.get("media_thumbnail") or []) + (entry.get("media_content") or []):
-        if media.get("url") and (media.get("medium") in (None, "image") or "image" in media.get("type", "")):
+        if media.get("url") and (
+            media.get("medium") in (None, "image") or "image" in media.get("type", "")
+        ):
             return media["url"]
     for link in entry.get("links") or []:
         if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):

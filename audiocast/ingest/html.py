@@ -50,10 +50,18 @@ _INLINE = {
 }  # fmt: skip
 # Page chrome removed before extraction, so no fallback inside trafilatura can keep it.
 # A <header> inside the article or main content holds the title and byline and stays.
+# Elements hidden from screen readers (aria-hidden) are decoration, so they go too.
 _PRUNE = [
-    "//nav", "//footer", "//aside", "//script", "//style", "//noscript", "//template",
+    "//nav", "//footer", "//aside", "//script", "//style", "//noscript", "//template", "//button",
     "//header[not(ancestor::article) and not(ancestor::main)]",
+    "//*[@hidden or @aria-hidden='true']",
+    "//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary']",
 ]  # fmt: skip
+_IN_CHROME = (
+    "ancestor::nav or ancestor::footer or ancestor::aside or ancestor::button"
+    " or ancestor::header[not(ancestor::article) and not(ancestor::main)]"
+    " or ancestor-or-self::*[@hidden or @aria-hidden='true']"
+)
 _HEADING_TAG = re.compile(r"^h([1-6])$")
 _PERMALINK_MARKS = " ¶#§🔗"
 
@@ -77,7 +85,7 @@ def parse_html(html: str, url: str | None = None, source: str = "") -> Article:
         include_tables=True,
         include_images=True,
         include_links=False,
-        date_extraction_params={"outputformat": _DATE_FORMAT, "original_date": True},
+        date_extraction_params=_date_params(),
         prune_xpath=_PRUNE,
     )
     events: list[Event] = []
@@ -85,29 +93,40 @@ def parse_html(html: str, url: str | None = None, source: str = "") -> Article:
         _tei_events(document.body, events, _figure_captions(tree, base))
     if not any(isinstance(e, Item) for e in events):
         events = fallback_events(tree)
+    if document is None:  # nothing extracted, but the page's metadata still counts
+        document = trafilatura.extract_metadata(tree, default_url=base, date_config=_date_params())
 
-    meta_title = document.title if document is not None else None
-    title, events = _take_title(events, meta_title, tree, source)
+    title, events = _take_title(events, document.title, tree, source)
     sections = build_sections(events)
     article = Article(title=title, sections=sections, source=source)
     require_body(article)
 
-    if document is not None:
-        article.author = clean_text(document.author) if document.author else None
-        article.date = _parse_date(document.date)
-        article.description = clean_text(document.description) if document.description else None
-        if document.image:
-            article.image = _absolute(document.image, base)
-        canonical = _absolute(document.url, base)
-        if canonical and re.match(r"^https?://", canonical):
-            article.url = canonical
-    article.url = article.url or url
+    article.author = clean_text(document.author) if document.author else None
+    article.date = _parse_date(document.date)
+    article.description = clean_text(document.description) if document.description else None
+    article.image = _absolute(document.image, base)
+    canonical = _absolute(document.url, base)
+    article.url = canonical if canonical and re.match(r"^https?://", canonical) else url
     article.image = article.image or _first_image(tree, base)
     if not article.description:
         body = first_paragraph(sections)
         article.description = summarize(body) if body else None
     article.language = declared_language(tree) or detect_language(article.plain_text())
     return article
+
+
+def _date_params() -> dict[str, object]:
+    """htmldate settings: the publication date with its time and zone when the page gives them.
+
+    The extensive search through the page text is off: it is slow on long pages
+    and its guesses (a year in a sentence) would date episodes wrongly.
+    """
+    return {
+        "outputformat": _DATE_FORMAT,
+        "original_date": True,
+        "extensive_search": False,
+        "max_date": datetime.now().astimezone().strftime("%Y-%m-%d"),
+    }
 
 
 def html_fragment_events(html: str) -> list[Event]:
@@ -210,17 +229,52 @@ def _parse_date(value: str | None) -> datetime | None:
 def _take_title(
     events: list[Event], meta_title: str | None, tree: lxml.html.HtmlElement, source: str
 ) -> tuple[str, list[Event]]:
-    """The title, and the events without the heading that carried it."""
+    """The title, and the events without the heading that carried it.
+
+    A fragment (feed content) has no title of its own; trafilatura then names its
+    first heading, which stays in the body as a section.
+    """
+    guessed = False
     h1 = next((e for e in events[:3] if isinstance(e, Heading) and e.level == 1), None)
-    if h1 is not None and not any(isinstance(e, Item) and e.kind == "paragraph" for e in events[: events.index(h1)]):
+    if h1 is not None and not any(
+        isinstance(e, Item) and e.kind == "paragraph" for e in events[: events.index(h1)]
+    ):
         title = h1.text
         events = [e for e in events if e is not h1]
     else:
-        title = clean_text(meta_title or "") or _page_title(tree) or title_from_source(source) or "Untitled"
-    opening = next((e for e in events if not (isinstance(e, Item) and e.kind in ("image", "caption"))), None)
-    if isinstance(opening, Heading) and same_text(opening.text, title):
+        page_title = _page_title(tree)
+        title = (
+            _article_h1(tree)
+            or clean_text(meta_title or "")
+            or page_title
+            or title_from_source(source)
+            or "Untitled"
+        )
+        guessed = page_title is None
+    opening = next(
+        (e for e in events if not (isinstance(e, Item) and e.kind in ("image", "caption"))), None
+    )
+    if (
+        isinstance(opening, Heading)
+        and same_text(opening.text, title)
+        and (opening.level == 1 or not guessed)
+    ):
         events = [e for e in events if e is not opening]
     return title, events
+
+
+def _article_h1(tree: lxml.html.HtmlElement) -> str | None:
+    """The page's own ``<h1>``: the one in its article or main content, or its only one."""
+    outside = f"not({_IN_CHROME})"
+    inside = tree.xpath(
+        f"//article//h1[{outside}] | //main//h1[{outside}] | //*[@role='main']//h1[{outside}]"
+    )
+    anywhere = tree.xpath(f"//body//h1[{outside}]")
+    for node in inside or (anywhere if len(anywhere) == 1 else []):
+        text = _heading_text(_html_text(node))
+        if text:
+            return text
+    return None
 
 
 def _page_title(tree: lxml.html.HtmlElement) -> str | None:
@@ -239,7 +293,7 @@ def _page_title(tree: lxml.html.HtmlElement) -> str | None:
 
 def _tei_events(element: etree._Element, events: list[Event], captions: dict[str, str]) -> None:
     """Map trafilatura's XML body to headings and blocks."""
-    if element.text and element.text.strip() and element.tag not in ("body", "div"):
+    if element.text and element.text.strip():
         events.append(Item("paragraph", element.text))
     for child in element:
         tag = child.tag
@@ -297,6 +351,8 @@ def _tei_quote(element: etree._Element, events: list[Event]) -> None:
     for child in element:
         if child.tag == "p":
             events.append(Item("quote", _tei_text(child)))
+        elif child.tag == "code":  # trafilatura files some <pre> blocks under <quote>
+            events.append(Item("code", "".join(child.itertext()).strip("\n")))
         elif child.tag == "list":
             _tei_list(child, events)
         else:
@@ -310,7 +366,9 @@ def _tei_quote(element: etree._Element, events: list[Event]) -> None:
 def _graphic(graphic: etree._Element, events: list[Event], captions: dict[str, str]) -> None:
     alt = clean_text(graphic.get("alt") or "")
     events.append(Item("image", alt))
-    caption = captions.get(graphic.get("src") or "") or captions.get("alt:" + alt) or graphic.get("title")
+    caption = (
+        captions.get(graphic.get("src") or "") or captions.get("alt:" + alt) or graphic.get("title")
+    )
     if caption:
         events.append(Item("caption", caption))
 
@@ -372,7 +430,9 @@ def _html_events(element: lxml.html.HtmlElement, events: list[Event]) -> None:
 
 
 def _has_blocks(element: lxml.html.HtmlElement) -> bool:
-    return any(isinstance(node.tag, str) and node.tag not in _INLINE for node in element.iterdescendants())
+    return any(
+        isinstance(node.tag, str) and node.tag not in _INLINE for node in element.iterdescendants()
+    )
 
 
 def _html_block(element: lxml.html.HtmlElement, tag: str, events: list[Event]) -> None:
@@ -428,7 +488,9 @@ def _html_text(element: lxml.html.HtmlElement) -> str:
     for child in element:
         if child.tag == "br":
             parts.append(" ")
-        elif isinstance(child.tag, str) and child.tag not in ("script", "style"):
-            parts.append(" " + _html_text(child) + " " if child.tag not in _INLINE else _html_text(child))
+        elif isinstance(child.tag, str) and child.tag not in _CHROME:
+            parts.append(
+                " " + _html_text(child) + " " if child.tag not in _INLINE else _html_text(child)
+            )
         parts.append(child.tail or "")
     return clean_text("".join(parts))

@@ -31,7 +31,10 @@ _SUFFIXES: dict[str, Kind] = {
     ".xhtml": "html",
 }
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|\?xml)", re.I | re.S)
-_HTML_TAGS = re.compile(r"<(?:body|article|main|div|p|h[1-6])\b[^>]*>.*?</(?:body|article|main|div|p|h[1-6])>", re.I | re.S)
+_HTML_TAGS = re.compile(
+    r"<(?:body|article|main|div|p|h[1-6])\b[^>]*>.*?</(?:body|article|main|div|p|h[1-6])>",
+    re.I | re.S,
+)
 _MARKDOWN_SIGNS = (
     re.compile(r"\A(?:---|\+\+\+)[ \t]*\r?\n"),  # front matter
     re.compile(r"^#{1,6}[ \t]+\S", re.M),  # ATX heading
@@ -88,10 +91,12 @@ def article_from_page(page: Page, source: str) -> Article:
 def sniff_kind(text: str) -> Kind:
     """Whether text reads as HTML, Markdown, or plain text."""
     head = text[:5000]
-    if _HTML_START.match(head) or _HTML_TAGS.search(head):
+    if _HTML_START.match(head):
         return "html"
     if any(sign.search(head) for sign in _MARKDOWN_SIGNS):
-        return "markdown"
+        return "markdown"  # Markdown may hold some HTML; HTML rarely looks like Markdown
+    if _HTML_TAGS.search(head):
+        return "html"
     return "text"
 
 
@@ -100,7 +105,9 @@ def _read_stdin() -> str:
     if buffer is None:
         return sys.stdin.read()
     data = buffer.read()
-    return decode_file(data, "standard input", markup=sniff_kind(data[:5000].decode("ascii", "ignore")) == "html")
+    return decode_file(
+        data, "standard input", markup=sniff_kind(data[:5000].decode("ascii", "ignore")) == "html"
+    )
 
 
 def _load_file(source: str) -> Article:
@@ -150,6 +157,7 @@ def decode_file(data: bytes, source: str, *, markup: bool = False) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         byte = data[exc.start]
+        where = f"byte 0x{byte:02x} at offset {exc.start}"
         raise IngestError(
-            f"cannot decode {source}: not UTF-8 (byte 0x{byte:02x} at offset {exc.start}); save it as UTF-8"
+            f"cannot decode {source}: not UTF-8 ({where}); save it as UTF-8"
         ) from None

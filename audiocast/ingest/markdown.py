@@ -27,6 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import IngestError
 from ..models import Article
+from .html import html_fragment_events
 from .language import detect_language, normalize_language
 from .outline import (
     Event,
@@ -71,14 +72,20 @@ def parse_markdown(text: str, source: str = "") -> Article:
     require_body(article)
     article.author = _author(meta)
     article.date = _date(meta.get("date") or meta.get("published") or meta.get("pubdate"))
-    article.url = _absolute_url(meta.get("canonical_url") or meta.get("canonical") or meta.get("url"))
-    article.image = (
-        _str(meta.get("image") or meta.get("cover_image") or meta.get("cover") or meta.get("featured_image"))
-        or (images[0] if images else None)
+    article.url = _absolute_url(
+        meta.get("canonical_url") or meta.get("canonical") or meta.get("url")
     )
+    article.image = _str(
+        meta.get("image")
+        or meta.get("cover_image")
+        or meta.get("cover")
+        or meta.get("featured_image")
+    ) or (images[0] if images else None)
     description = _str(meta.get("description") or meta.get("summary") or meta.get("excerpt"))
     body_text = first_paragraph(sections)
-    article.description = summarize(description or body_text) if (description or body_text) else None
+    article.description = (
+        summarize(description or body_text) if (description or body_text) else None
+    )
     article.language = normalize_language(
         _str(meta.get("lang") or meta.get("language") or meta.get("locale"))
     ) or detect_language(article.plain_text())
@@ -198,7 +205,9 @@ def _absolute_url(value: Any) -> str | None:
 # --------------------------------------------------------------------------- body
 
 
-def _take_title(events: list[Event], title: str | None, source: str) -> tuple[list[Event], str | None]:
+def _take_title(
+    events: list[Event], title: str | None, source: str
+) -> tuple[list[Event], str | None]:
     """Pick the title heading out of the events (see the module docstring)."""
     headings = [e for e in events if isinstance(e, Heading)]
     if title:
@@ -271,8 +280,6 @@ def _events(tokens: list[Token]) -> tuple[list[Event], list[str], list[str]]:
         elif kind == "table_open":
             i = _table(tokens, i, events)
         elif kind == "html_block":
-            from .html import html_fragment_events
-
             events.extend(html_fragment_events(token.content))
         i += 1
     return events, notes, images
@@ -284,10 +291,16 @@ def _paragraph(inline: Token, events: list[Event], images: list[str]) -> None:
     pictures = [c for c in children if c.type == "image"]
     rest = [c for c in children if c.type not in ("image", "softbreak", "hardbreak")]
     rest = [c for c in rest if not (c.type == "text" and not c.content.strip())]
-    emphasized = bool(rest) and rest[0].type in ("em_open", "strong_open") and rest[-1].type in (
-        "em_close",
-        "strong_close",
-    ) and sum(c.type in ("em_open", "strong_open") for c in rest) == 1
+    emphasized = (
+        bool(rest)
+        and rest[0].type in ("em_open", "strong_open")
+        and rest[-1].type
+        in (
+            "em_close",
+            "strong_close",
+        )
+        and sum(c.type in ("em_open", "strong_open") for c in rest) == 1
+    )
     if pictures and (not rest or emphasized):
         for picture in pictures:
             images.append(picture.attrGet("src") or "")

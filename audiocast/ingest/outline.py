@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Union
 
 from ..errors import IngestError
 from ..models import Article, Block, BlockKind, Section
@@ -71,7 +70,7 @@ class Item:
     rows: list[list[str]] = field(default_factory=list)
 
 
-Event = Union[Heading, Item]
+Event = Heading | Item
 
 
 def build_sections(events: list[Event]) -> list[Section]:
@@ -149,7 +148,9 @@ class OutlineBuilder:
 
 def has_body(sections: list[Section]) -> bool:
     """Whether any section holds readable text."""
-    return any(block.text or block.rows for s in sections for sub in s.walk() for block in sub.blocks)
+    return any(
+        block.text or block.rows for s in sections for sub in s.walk() for block in sub.blocks
+    )
 
 
 def first_paragraph(sections: list[Section]) -> str | None:

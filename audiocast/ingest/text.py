@@ -53,6 +53,21 @@ _MONTH_OR_NUMERIC = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}",
     re.IGNORECASE,
 )
+_NAME_PARTICLES = {
+    "de",
+    "da",
+    "di",
+    "du",
+    "del",
+    "der",
+    "den",
+    "van",
+    "von",
+    "la",
+    "le",
+    "and",
+    "&",
+}
 _CLOSERS = "\"'”’»)]*_ "
 _SENTENCE_END = ".!?;,…"
 _TOP_LEVEL_NAMES = {
@@ -134,7 +149,7 @@ def _wrap_width(blocks: list[list[str]]) -> int | None:
     wrapped = [
         len(line.strip())
         for block in blocks
-        for line, nxt in zip(block, block[1:])
+        for line, nxt in zip(block, block[1:], strict=False)
         if len(line.strip()) >= 30
         and not _ends_sentence(line)
         and nxt.strip()[:1].islower()
@@ -158,7 +173,13 @@ def _block_units(lines: list[str], width: int | None) -> list[_Unit]:
         if _RULE.match(line) or _UNDERLINE.match(line):
             current = None
             continue
-        if _UNDERLINE.match(nxt) and len(line) <= MAX_HEADING_CHARS and not _is_list_line(raw):
+        underline = _UNDERLINE.match(nxt)
+        if (
+            underline
+            and len(line) <= MAX_HEADING_CHARS
+            and not _is_list_line(raw)
+            and (nxt.startswith("=") or not _ends_sentence(line))
+        ):
             units.append(_Unit(line, level=1 if nxt.startswith("=") else 2))
             current = None
             i += 1
@@ -233,7 +254,7 @@ def _take_byline(units: list[_Unit]) -> tuple[str | None, datetime | None]:
             break
         text = units[0].text
         byline = _BYLINE.match(text)
-        if author is None and byline and len(byline.group("name").split()) <= 6:
+        if author is None and byline and _looks_like_name(byline.group("name")):
             author = byline.group("name").strip()
             if byline.group("date"):
                 date = date or _parse_date(byline.group("date"))
@@ -247,6 +268,14 @@ def _take_byline(units: list[_Unit]) -> tuple[str | None, datetime | None]:
     return author, date
 
 
+def _looks_like_name(text: str) -> bool:
+    """``Ellen Tregarthen`` or ``Anna de Vries``, not ``the time we arrived``."""
+    words = text.split()
+    if not words or len(words) > 6 or not words[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+
+
 def _parse_date(text: str) -> datetime | None:
     """A date line like ``March 5, 2024`` or ``Published: 2024-03-05``, else None."""
     from dateutil import parser as dateparser
@@ -255,7 +284,7 @@ def _parse_date(text: str) -> datetime | None:
     if len(text.split()) > 7 or not _YEAR.search(text) or not _MONTH_OR_NUMERIC.search(text):
         return None
     try:
-        return dateparser.parse(text)
+        return dateparser.parse(text, default=datetime(2000, 1, 1))
     except (ValueError, OverflowError):
         return None
 
@@ -277,6 +306,11 @@ def heading_shaped(text: str) -> bool:
     if not start or not (start[0].isupper() or start[0].isdigit()):
         return False
     return any(ch.isalpha() for ch in text)
+
+
+def _caps_heading(text: str) -> bool:
+    """An ALL CAPS heading, not just an acronym such as FAQ or NASA."""
+    return _all_caps(text) and (len(text.split()) > 1 or sum(ch.isalpha() for ch in text) >= 5)
 
 
 def _all_caps(text: str) -> bool:
@@ -313,7 +347,7 @@ def _classify(units: list[_Unit]) -> None:
         runs[run[0]] = run
 
     headings = [idx for run in runs.values() for idx in run]
-    caps = {idx for idx in headings if _all_caps(units[idx].text)}
+    caps = {idx for idx in headings if _caps_heading(units[idx].text)}
     mixed_caps = bool(caps) and len(caps) < len(headings)
     has_pairs = any(len(run) == 2 for run in runs.values())
     parent_open = False

@@ -30,7 +30,9 @@ FEED_TYPES = (
     "text/xml",
 )
 _ARTICLE_ACCEPT = "text/html,application/xhtml+xml,text/markdown;q=0.9,text/plain;q=0.8,*/*;q=0.5"
-_FEED_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
+_FEED_ACCEPT = (
+    "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
+)
 _CHUNK = 64 * 1024
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
@@ -67,12 +69,16 @@ def check_url(url: str) -> None:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise IngestError(f"unsupported URL scheme {scheme or '(none)'!r} in {url}: use http or https")
+        raise IngestError(
+            f"unsupported URL scheme {scheme or '(none)'!r} in {url}: use http or https"
+        )
     if not parts.hostname:
         raise IngestError(f"invalid URL {url}: no host name")
 
 
-def fetch(url: str, *, timeout: float = 20, max_bytes: int = 10_000_000, max_redirects: int = 5) -> Page:
+def fetch(
+    url: str, *, timeout: float = 20, max_bytes: int = 10_000_000, max_redirects: int = 5
+) -> Page:
     """Download an article page: HTML, Markdown or plain text, decoded to ``str``.
 
     ``timeout`` bounds connecting and each wait for data, in seconds; pages larger
@@ -80,12 +86,18 @@ def fetch(url: str, *, timeout: float = 20, max_bytes: int = 10_000_000, max_red
     Anything that is not an article (an image, a PDF, a feed) raises IngestError.
     """
     download = download_bytes(
-        url, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects, accept=_ARTICLE_ACCEPT
+        url,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        max_redirects=max_redirects,
+        accept=_ARTICLE_ACCEPT,
     )
     content_type = download.content_type or sniff_content_type(download.content)
     if content_type not in HTML_TYPES + TEXT_TYPES + MARKDOWN_TYPES:
         raise IngestError(f"not an article: content type {content_type} at {download.final_url}")
-    encoding = detect_encoding(download.content, download.charset, markup=content_type in HTML_TYPES)
+    encoding = detect_encoding(
+        download.content, download.charset, markup=content_type in HTML_TYPES
+    )
     return Page(
         url=url,
         final_url=download.final_url,
@@ -96,7 +108,9 @@ def fetch(url: str, *, timeout: float = 20, max_bytes: int = 10_000_000, max_red
     )
 
 
-def fetch_feed(url: str, *, timeout: float = 20, max_bytes: int = 10_000_000, max_redirects: int = 5) -> Download:
+def fetch_feed(
+    url: str, *, timeout: float = 20, max_bytes: int = 10_000_000, max_redirects: int = 5
+) -> Download:
     """Download a blog feed's bytes; feedparser reads the encoding from the XML itself."""
     return download_bytes(
         url, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects, accept=_FEED_ACCEPT
@@ -112,7 +126,9 @@ def download_bytes(
     session.max_redirects = max_redirects
     session.headers.update({"User-Agent": USER_AGENT, "Accept": accept})
     try:
-        with session.get(url, stream=True, timeout=(timeout, timeout), allow_redirects=True) as response:
+        with session.get(
+            url, stream=True, timeout=(timeout, timeout), allow_redirects=True
+        ) as response:
             if response.status_code >= 400:
                 reason = response.reason or _reason(response.status_code)
                 raise IngestError(f"HTTP {response.status_code} {reason} for {response.url}")
@@ -130,11 +146,15 @@ def download_bytes(
                 content=content,
             )
     except requests.TooManyRedirects:
-        raise IngestError(f"too many redirects (more than {max_redirects}) fetching {url}") from None
+        raise IngestError(
+            f"too many redirects (more than {max_redirects}) fetching {url}"
+        ) from None
     except requests.Timeout:
         raise IngestError(f"timed out after {timeout:g} s fetching {url}") from None
     except requests.exceptions.InvalidSchema:
-        raise IngestError(f"{url} redirects to an unsupported URL scheme: use http or https") from None
+        raise IngestError(
+            f"{url} redirects to an unsupported URL scheme: use http or https"
+        ) from None
     except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema):
         raise IngestError(f"invalid URL {url}") from None
     except requests.ConnectionError as exc:
@@ -175,7 +195,11 @@ def _connection_message(exc: requests.ConnectionError, url: str, timeout: float)
     host = urlsplit(url).hostname or url
     if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text:
         return f"could not connect to {host}: connection refused ({url})"
-    if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+    if (
+        "name or service not known" in text
+        or "nodename nor servname" in text
+        or "getaddrinfo" in text
+    ):
         return f"could not resolve host {host} ({url})"
     return f"could not connect to {host} ({url})"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,7 +34,9 @@ class Site:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def page(self, path: str, body: str | bytes, content_type: str = "text/html; charset=utf-8", **kw) -> str:
+    def page(
+        self, path: str, body: str | bytes, content_type: str = "text/html; charset=utf-8", **kw
+    ) -> str:
         data = body.encode("utf-8") if isinstance(body, str) else body
         headers = {"Content-Type": content_type} if content_type else {}
         headers.update(kw.pop("headers", {}))
@@ -41,7 +44,9 @@ class Site:
         return self.url(path)
 
     def fixture(self, path: str, name: str, content_type: str = "text/html; charset=utf-8") -> str:
-        text = (INGEST_FIXTURES / name).read_text(encoding="utf-8").replace("http://HOST", self.base)
+        text = (
+            (INGEST_FIXTURES / name).read_text(encoding="utf-8").replace("http://HOST", self.base)
+        )
         return self.page(path, text, content_type)
 
     def redirect(self, path: str, to: str, status: int = 302) -> str:
@@ -56,7 +61,9 @@ class Site:
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            site.requests.append({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}})
+            site.requests.append(
+                {"path": self.path, **{k.lower(): v for k, v in self.headers.items()}}
+            )
             route = site.routes.get(self.path.split("?")[0])
             if route is None:
                 self.send_error(404, "Not Found")
@@ -69,10 +76,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if route.content_length:
                 self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(route.body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
         def log_message(self, *args: object) -> None:
             pass
@@ -87,7 +92,9 @@ def site():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     server.daemon_threads = True
     state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield state

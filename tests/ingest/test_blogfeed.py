@@ -13,7 +13,9 @@ from audiocast.ingest import article_from_post, read_blog_feed
 @pytest.fixture
 def rss(site):
     site.fixture("/posts/winter-market", "winter-market.html")
-    return site.fixture("/feed.xml", "blog-rss.xml", content_type="application/rss+xml; charset=utf-8")
+    return site.fixture(
+        "/feed.xml", "blog-rss.xml", content_type="application/rss+xml; charset=utf-8"
+    )
 
 
 @pytest.fixture

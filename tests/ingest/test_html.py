@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from audiocast.errors import IngestError
-from audiocast.ingest import load_article, parse_html
+from audiocast.ingest import parse_html
 
 LIGHTHOUSE_CHROME = [
     "We use cookies",
@@ -104,8 +104,17 @@ def test_blog_without_semantic_tags_and_h3_sections(fixtures_dir):
         (1, "Why It Matters"),
     ]
     text = article.plain_text()
-    for chrome in ["Log in", "About this blog", "Share this", "Categories", "Join 2,000", "Leave a Reply",
-                   "You might also like", "uses cookies", "Powered by"]:
+    for chrome in [
+        "Log in",
+        "About this blog",
+        "Share this",
+        "Categories",
+        "Join 2,000",
+        "Leave a Reply",
+        "You might also like",
+        "uses cookies",
+        "Powered by",
+    ]:
         assert chrome not in text
     assert article.image == "https://northside.example.com/2023/11/last-tram/images/tram-depot.png"
     assert article.url == "https://northside.example.com/2023/11/last-tram/"
@@ -140,10 +149,46 @@ def test_fragment_such_as_feed_content_keeps_its_headings():
         "<h3>Rules</h3><ul><li>No magazines</li><li>No textbooks</li></ul>"
     )
     article = parse_html(fragment, url="https://lanes.example.org/library")
-    assert [(s.level, s.title) for s in article.walk()] == [(1, None), (1, "How It Works"), (2, "Rules")]
-    assert [b.text for b in article.sections[1].children[0].blocks] == ["No magazines", "No textbooks"]
+    assert [(s.level, s.title) for s in article.walk()] == [
+        (1, None),
+        (1, "How It Works"),
+        (2, "Rules"),
+    ]
+    assert [b.text for b in article.sections[1].children[0].blocks] == [
+        "No magazines",
+        "No textbooks",
+    ]
+
+
+def test_fragment_opening_with_a_heading_keeps_it_as_a_section():
+    fragment = (
+        "<h2>Opening Hours</h2><p>The reading room is open from nine until five on weekdays, "
+        "and until noon on Saturdays.</p><h2>Membership</h2><p>Membership is free for anyone "
+        "who lives or works in the parish.</p>"
+    )
+    article = parse_html(fragment)
+    assert [(s.level, s.title) for s in article.walk()] == [(1, "Opening Hours"), (1, "Membership")]
 
 
 def test_page_without_text_is_an_error():
     with pytest.raises(IngestError, match="no article text found in empty.html"):
         parse_html("<html><body><nav><a href='/'>Home</a></nav></body></html>", source="empty.html")
+
+
+def test_metadata_survives_the_fallback():
+    html = (
+        "<html lang='en'><head><title>Tide Table</title>"
+        "<meta name='author' content='Harbour Office'>"
+        "<meta property='article:published_time' content='2024-06-01T06:00:00+00:00'>"
+        "<link rel='canonical' href='https://harbour.example.org/tides'></head>"
+        "<body><nav><a href='/'>Home</a></nav><article>"
+        "<img src='/tides/june.png' alt='Tide heights for June'></article></body></html>"
+    )
+    article = parse_html(html, url="https://harbour.example.org/tides?print=1")
+    assert [(b.kind, b.text) for b in article.sections[0].blocks] == [
+        ("image", "Tide heights for June")
+    ]
+    assert article.author == "Harbour Office"
+    assert article.date == datetime(2024, 6, 1, 6, 0, tzinfo=timezone.utc)
+    assert article.url == "https://harbour.example.org/tides"
+    assert article.image == "https://harbour.example.org/tides/june.png"

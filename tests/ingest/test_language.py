@@ -9,8 +9,16 @@ from audiocast.ingest import detect_language, normalize_language, parse_html
 
 @pytest.mark.parametrize(
     "declared, expected",
-    [("en", "en"), ("EN-us", "en-US"), ("pt_BR", "pt-BR"), ("zh-hant-tw", "zh-Hant-TW"),
-     ("de-DE, en;q=0.5", "de-DE"), ("", None), ("*", None), (None, None)],
+    [
+        ("en", "en"),
+        ("EN-us", "en-US"),
+        ("pt_BR", "pt-BR"),
+        ("zh-hant-tw", "zh-Hant-TW"),
+        ("de-DE, en;q=0.5", "de-DE"),
+        ("", None),
+        ("*", None),
+        (None, None),
+    ],
 )
 def test_normalize_language(declared, expected):
     assert normalize_language(declared) == expected

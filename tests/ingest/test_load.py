@@ -40,6 +40,12 @@ def test_stdin_text_is_sniffed(text, kind):
     assert article.sections[0].blocks[0].text.startswith("The best wind comes off the sea")
 
 
+def test_markdown_with_some_html_is_still_markdown():
+    text = '<p align="center"><img src="logo.png" alt="Logo"></p>\n\n# Kite Flying\n\nThe best wind comes **late**.\n'
+    assert sniff_kind(text) == "markdown"
+    assert load_article("-", stdin_text=text).title == "Kite Flying"
+
+
 def test_stdin_is_read_when_no_text_is_given(monkeypatch):
     stream = io.TextIOWrapper(io.BytesIO(MARKDOWN.encode("utf-8")), encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", stream)
@@ -106,7 +112,9 @@ def test_empty_stdin():
         load_article("-", stdin_text="\n\n")
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/post.txt", "file:///etc/hostname", "gopher://x/1"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/post.txt", "file:///etc/hostname", "gopher://x/1"]
+)
 def test_unsupported_scheme(url):
     with pytest.raises(IngestError, match=r"^unsupported URL scheme '(ftp|file|gopher)'"):
         load_article(url)

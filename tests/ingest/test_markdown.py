@@ -138,7 +138,7 @@ def test_yaml_lists_quotes_and_nested_author():
 
 
 def test_raw_html_blocks_are_read_as_text():
-    text = "# Notice\n\n<div class=\"note\"><p>The pool is closed <b>all week</b>.</p></div>\n\n<!-- hidden -->\n"
+    text = '# Notice\n\n<div class="note"><p>The pool is closed <b>all week</b>.</p></div>\n\n<!-- hidden -->\n'
     article = parse_markdown(text)
     assert blocks(article.sections[0]) == [("paragraph", "The pool is closed all week.")]
 

@@ -21,7 +21,9 @@ def titles(article):
 
 def test_seed_article_headings_and_levels(seed_article):
     article = load_article(str(seed_article))
-    assert article.title == "US Signals Low Expectations for Ukraine Peace Talks Amid Ongoing Conflict"
+    assert (
+        article.title == "US Signals Low Expectations for Ukraine Peace Talks Amid Ongoing Conflict"
+    )
     assert article.language == "en"
 
     lede = article.sections[0]
@@ -96,7 +98,11 @@ def test_blank_line_separated_headings_lists_and_short_sentences(fixtures_dir):
     assert outline(article) == [
         (1, None, ["paragraph"]),
         (1, "Clearing the Ground", ["paragraph", "paragraph"]),
-        (1, "What I Planted", ["paragraph"] + ["list_item"] * 3 + ["paragraph"] + ["list_item"] * 3),
+        (
+            1,
+            "What I Planted",
+            ["paragraph"] + ["list_item"] * 3 + ["paragraph"] + ["list_item"] * 3,
+        ),
         # "Thanks for reading" closes the text: with nothing after it, it is no heading
         (1, "Mistakes I Made", ["paragraph", "paragraph"]),
     ]
@@ -157,7 +163,9 @@ def test_runs_of_short_lines_are_not_headings(fixtures_dir):
     ],
 )
 def test_lines_with_sentence_shape_stay_paragraphs(line):
-    text = f"Title Line\n\n{line}\n\nA following paragraph that is long enough to read as body text."
+    text = (
+        f"Title Line\n\n{line}\n\nA following paragraph that is long enough to read as body text."
+    )
     article = parse_text(text)
     assert titles(article) == [(1, None)]
     assert article.sections[0].blocks[0].text == line
@@ -169,7 +177,11 @@ def test_headings_without_pairs_are_all_level_one():
         "Birds of the Marsh\nHerons stand still for a long time before they strike.\n\n"
         "Birds of the Woods\nWoodpeckers are heard long before they are seen.\n"
     )
-    assert titles(parse_text(text)) == [(1, None), (1, "Birds of the Marsh"), (1, "Birds of the Woods")]
+    assert titles(parse_text(text)) == [
+        (1, None),
+        (1, "Birds of the Marsh"),
+        (1, "Birds of the Woods"),
+    ]
 
 
 def test_markdown_style_headings_and_setext_underlines_in_text():
@@ -188,23 +200,79 @@ def test_lone_numbered_lines_between_paragraphs_are_numbered_headings():
         "1. Choosing the Site\nFace the entrance south east, away from footpaths.\n\n"
         "2. Ordering the Bees\nOrder a nucleus colony early in the spring.\n"
     )
-    assert titles(parse_text(text)) == [(1, None), (1, "1. Choosing the Site"), (1, "2. Ordering the Bees")]
+    assert titles(parse_text(text)) == [
+        (1, None),
+        (1, "1. Choosing the Site"),
+        (1, "2. Ordering the Bees"),
+    ]
 
 
 def test_first_line_that_is_a_sentence_is_not_the_title():
-    article = parse_text("This note is only one sentence long, and it ends with a full stop.", "memo-to-staff.txt")
+    article = parse_text(
+        "This note is only one sentence long, and it ends with a full stop.", "memo-to-staff.txt"
+    )
     assert article.title == "Memo to staff"
     assert article.sections[0].blocks[0].text.startswith("This note is only one sentence long")
 
 
 def test_windows_line_endings_and_byte_order_mark():
-    text = "\ufeffCold Frames\r\n\r\nA cold frame is a small greenhouse that sits on the ground.\r\n"
+    text = (
+        "\ufeffCold Frames\r\n\r\nA cold frame is a small greenhouse that sits on the ground.\r\n"
+    )
     article = parse_text(text)
     assert article.title == "Cold Frames"
-    assert article.sections[0].blocks[0].text == "A cold frame is a small greenhouse that sits on the ground."
+    assert (
+        article.sections[0].blocks[0].text
+        == "A cold frame is a small greenhouse that sits on the ground."
+    )
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n", "Only a Title\n"])
 def test_text_without_body_is_an_error(text):
     with pytest.raises(IngestError, match="no article text"):
         parse_text(text, "empty.txt")
+
+
+def test_acronym_headings_do_not_outrank_title_case_ones():
+    text = (
+        "Running a Repair Cafe\n\nOnce a month the community hall fills with broken toasters.\n\n"
+        "Getting Started\nFind a hall with plenty of sockets and good light.\n\n"
+        "FAQ\nMost questions are about insurance, which the council covers.\n\n"
+        "Volunteers\nAnyone who can hold a screwdriver is welcome to help.\n"
+    )
+    assert titles(parse_text(text)) == [
+        (1, None),
+        (1, "Getting Started"),
+        (1, "FAQ"),
+        (1, "Volunteers"),
+    ]
+
+
+def test_conventional_closing_sections_stay_top_level():
+    text = (
+        "Mapping the Old Railway\n\nThe line closed in 1964 and most of it is now a footpath.\n\n"
+        "The Route\nThe Northern Half\nIt runs through cuttings lined with ferns.\n"
+        "The Southern Half\nIt crosses the river on a viaduct of twelve arches.\n"
+        "Summary\nThe whole walk takes a long day at an easy pace.\n"
+    )
+    assert titles(parse_text(text)) == [
+        (1, None),
+        (1, "The Route"),
+        (2, "The Northern Half"),
+        (2, "The Southern Half"),
+        (1, "Summary"),
+    ]
+
+
+def test_sentences_starting_with_by_are_not_bylines():
+    text = "Low Water\nBy the time we arrived, the tide had gone out past the pier.\nWe waited.\n"
+    article = parse_text(text)
+    assert article.author is None
+    assert article.sections[0].blocks[0].text.startswith("By the time we arrived")
+
+
+def test_byline_with_date_on_one_line():
+    article = parse_text("Low Water\nBy Anna de Vries | Published March 2024\nThe tide went out.\n")
+    assert article.author == "Anna de Vries"
+    assert article.date == datetime(2024, 3, 1)
+    assert [b.text for b in article.sections[0].blocks] == ["The tide went out."]

@@ -100,7 +100,9 @@ def test_connection_refused():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}/post"
-    with pytest.raises(IngestError, match=r"^could not connect to 127\.0\.0\.1: connection refused"):
+    with pytest.raises(
+        IngestError, match=r"^could not connect to 127\.0\.0\.1: connection refused"
+    ):
         fetch(url, timeout=2)
 
 
@@ -151,7 +153,9 @@ def test_plain_text_and_markdown_responses_use_their_parsers(site):
     ],
 )
 def test_legacy_charsets(site, content_type, meta):
-    url = site.page("/legacy", LEGACY_PAGE.format(meta=meta).encode("cp1252"), content_type=content_type)
+    url = site.page(
+        "/legacy", LEGACY_PAGE.format(meta=meta).encode("cp1252"), content_type=content_type
+    )
     article = load_article(url)
     assert article.title == "Caf\u00e9 Notes"
     assert "\u201cproper\u201d coffee and cr\u00e8me br\u00fbl\u00e9e" in article.plain_text()
