@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import sys
 from pathlib import Path
@@ -52,6 +53,7 @@ def load_article(source: str, *, stdin_text: str | None = None) -> Article:
     The format follows the file's extension, the server's content type, or
     (for stdin and unknown extensions) the text itself.
     """
+    source = os.fspath(source)
     if source == "-":
         text = stdin_text if stdin_text is not None else _read_stdin()
         if not text.strip():
