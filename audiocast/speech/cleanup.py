@@ -23,8 +23,9 @@ _LINK_STUB = re.compile(
     r"|further\s+reading|related(?:\s+(?:articles?|stories|posts?|reading|coverage|content))?|see\s+also"
     r"|recommended(?:\s+for\s+you)?|you\s+may\s+also\s+like|watch|listen|trending|most\s+read)\s*[:\-\u2013\u2014]"
     r"|see\s+also\b|click\s+here\b|tap\s+here\b|(?:continue|keep)\s+reading\b|also\s+read\b)"
-    # "More on US-Ukraine relations.": only before a name, so "More on that later." stays.
-    r"|^(?i:more\s+(?:on|about))\s+[A-Z\d\"']"
+    # "More on US-Ukraine relations.", "More on the port's history." but not "More on that later."
+    r"|^(?i:more\s+(?:on|about))\s+(?!(?i:that|this|it|these|those|which|him|her|them)\b)"
+    r"(?!.*\b(?i:later|soon|below|shortly|next|tomorrow|moment|follows?)\b)[^.!?]+[.!]?$"
 )
 
 # Calls to action aimed at the reader, not statements about the world.

@@ -31,6 +31,7 @@ _DOMAIN = re.compile(r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:" + _TLDS + r")(?:/[^\s]
 _UNIX_PATH = re.compile(r"(?<![\w/.:~])(?:~|\.{1,2})?/(?:[\w.@+-]+/)+[\w.@+-]*|(?<![\w/])~/[\w.@+-]+")
 _WINDOWS_PATH = re.compile(r"(?<![\w])[A-Z]:\\(?:[^\s\\]+\\)*[^\s\\]*")
 _TRAILING = re.compile(r"[.,;:!?)\]'\"]+$")
+_CLI_OPTION = re.compile(r"(?<![\w-])--(?=[A-Za-z])")
 MAX_SPOKEN_HOST = 30
 MAX_SPOKEN_EMAIL = 40
 
@@ -58,7 +59,7 @@ def _path_words(path: str) -> str:
 def read_links(text: str) -> str:
     """URLs and domains say only their host ("example dot com"); e-mail as "jane at example dot com";
     file paths by their names. Long ones are dropped: nobody wants to hear them."""
-    if "." not in text and "/" not in text and "\\" not in text:
+    if "." not in text and "/" not in text and "\\" not in text and "--" not in text:
         return text
 
     def url(match: re.Match) -> str:
@@ -77,6 +78,12 @@ def read_links(text: str) -> str:
         local, _, host = address.partition("@")
         return f"{_spell_piece(local)} at {_host_words(host)}"
 
+    def path(match: re.Match) -> str:
+        raw = match.group()
+        tail = _TRAILING.search(raw)
+        core = raw[: tail.start()] if tail else raw
+        return _path_words(core) + (tail.group() if tail else "")
+
     def domain(match: re.Match) -> str:
         raw = match.group()
         tail = _TRAILING.search(raw)
@@ -87,7 +94,8 @@ def read_links(text: str) -> str:
     text = _EMAIL.sub(email, text)
     text = _DOMAIN.sub(domain, text)
     text = _WINDOWS_PATH.sub(lambda m: _path_words(m.group()), text)
-    return _UNIX_PATH.sub(lambda m: _path_words(m.group()), text)
+    text = _UNIX_PATH.sub(path, text)
+    return _CLI_OPTION.sub("dash dash ", text)
 
 
 # ----------------------------------------------------------------- signs that precede numbers
@@ -128,13 +136,15 @@ _TITLES = {
     "Insp": "Inspector", "Amb": "Ambassador", "Sens": "Senators", "Mt": "Mount", "Ft": "Fort",
 }
 _TITLES_WITHOUT_DOT = ("Dr", "Mr", "Mrs", "Ms", "Prof")
+# A capital letter, or a word held back by the pronunciation lexicon (a name, usually).
+_CAPITAL = "[A-Z\U000F0000-\U000FFFFD]"
 _TITLE = re.compile(
-    r"\b(?:(?P<dotted>" + "|".join(_TITLES) + r")\.|(?P<bare>" + "|".join(_TITLES_WITHOUT_DOT) + r"))(?=\s+[A-Z])"
+    r"\b(?:(?P<dotted>" + "|".join(_TITLES) + r")\.|(?P<bare>" + "|".join(_TITLES_WITHOUT_DOT) + r"))(?=\s+" + _CAPITAL + ")"
 )
 _SAINT_OR_STREET = re.compile(r"\bSt\.(?=\s|$)")
 _SUFFIX = re.compile(r"(?<=[A-Za-z]),?\s(?P<abbr>Jr|Sr)\.")
 _ABBREVIATIONS = {
-    "e.g.": "for example", "eg.": "for example", "i.e.": "that is", "ie.": "that is", "etc.": "et cetera",
+    "e.g.": "for example,", "eg.": "for example,", "i.e.": "that is,", "ie.": "that is,", "etc.": "et cetera",
     "et al.": "and others", "vs.": "versus", "vs": "versus", "v.": "versus", "cf.": "compare",
     "approx.": "approximately", "a.k.a.": "also known as", "aka": "also known as", "viz.": "namely",
     "incl.": "including", "excl.": "excluding", "esp.": "especially", "dept.": "department",
@@ -166,7 +176,7 @@ def expand_abbreviations(text: str) -> str:
     def saint(match: re.Match) -> str:
         before = match.string[: match.start()].rstrip()
         after = match.string[match.end():]
-        street = bool(re.search(r"[A-Z][a-z]+$", before)) and not re.match(r"\s+[A-Z]", after)
+        street = bool(re.search(r"[A-Z][a-z]+$", before)) and not re.match(r"\s+" + _CAPITAL, after)
         words = "Street" if street else "Saint"
         return num._keep_stop(match, words, True) if street else words
 
@@ -237,7 +247,7 @@ US UK EU UN USA UAE USSR GDP GNP CPI CEO CFO COO CTO CIO VP PR HR IT AI ML LLM G
 LED LCD OLED TV PC ID IQ EV ETF IPO NGO FBI CIA NSA DOJ DHS DOD IRS SEC FDA CDC EPA FTC FCC FAA NTSB DEA
 IMF WHO WTO ECB OECD OSCE IAEA ICC ICJ UNHCR NAACP BBC CNN NBC CBS ABC NPR PBS HBO MSNBC AP AFP UPI FT WSJ NYT
 DNA RNA HIV MRI ICU GP NHS BMI ADHD PTSD OCD UV IVF CPR MBA BA BSc MSc MD MP MEP PM AM GMT UTC EST PST CET
-BST EDT PDT HTML CSS URL PDF SQL XML CSV HTTP HTTPS FTP SSH DNS TCP IP VPN ISP SDK IDE CLI GUI UI UX OS
+BST EDT PDT NYSE HTML CSS URL PDF SQL XML CSV HTTP HTTPS FTP SSH DNS TCP IP VPN ISP SDK IDE CLI GUI UI UX OS
 AWS GCP IBM HP AMD BMW VW GM GE LG NFL NBA MLB NHL NCAA UFC WWE LA NYC DC ATM FAQ DIY RSVP FYI NFT VR AR ESG
 IRA KGB FSB GRU SBU LGBT LGBTQ QR SUV CO PhD MSc BSc IoT iOS TLS SSL RSS MP CD DVD PS BC AD BCE CE OK
 DJ MC RIP NB PA PE QA TBD ETA ASAP
@@ -294,7 +304,7 @@ def letters(word: str) -> str:
 _CONTRACTION = re.compile(r"\b([A-Z]+)'([A-Z]{1,2})\b")
 _SHOUTING = re.compile(r"\b[A-Z]{2,}(?:'[A-Z]+)?(?:[\s,:;!?-]+[A-Z]{2,}(?:'[A-Z]+)?){2,}\b")
 _DOTTED = re.compile(r"(?<![\w.])((?:[A-Za-z]\.){2,})(?P<tail>'s|s)?(?![\w])")
-_INITIAL = re.compile(r"(?<![\w.'-])([A-Z])\.(?=\s+[A-Z])")
+_INITIAL = re.compile(r"(?<![\w.'-])([A-Z])\.(?=\s+" + _CAPITAL + ")")
 _TAIL = r"(?P<tail>'s|s'|s|')?(?![\w])"
 
 
@@ -398,8 +408,9 @@ _SYMBOL_WORDS = [
     (re.compile(r"\s/\s|(?<!\w)/|/(?!\w)"), " "),
     (re.compile(r"(?<=[A-Za-z])\.(?=[a-z]{1,8}\b)"), " dot "),
     (re.compile(r"[$€£¥₹₽₴₩₪₿]"), " "),
-    (re.compile(r"\s*[•·▪►]\s*"), ", "),
+    (re.compile(r"\s*[•·▪►|]\s*"), ", "),
 ]
+_SPACES = re.compile(r" {2,}")
 
 
 def read_symbols(text: str) -> str:
@@ -408,7 +419,7 @@ def read_symbols(text: str) -> str:
         return text
     for pattern, words in _SYMBOL_WORDS:
         text = pattern.sub(words, text)
-    return text
+    return _SPACES.sub(" ", text)
 
 
 _DASH_PAUSE = re.compile(r"\s*(?:—|―|--+|(?<=\s)[-–](?=\s)|(?<=[^\W\d])–(?=[^\W\d]))\s*")

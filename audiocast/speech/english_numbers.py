@@ -142,7 +142,8 @@ _MONTH_NAME = (
     r"|Aug(?:ust|\.)?|Sep(?:t(?:ember)?)?\.?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 )
 _MONTH_DAY = re.compile(
-    r"\b" + _MONTH_NAME + r"\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<year>[12]\d{3}))?(?![\w%:.,]\d|\w)"
+    r"\b" + _MONTH_NAME + r"\s(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:\s?[-\u2013]\s?(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?)?"
+    r"(?:,?\s(?P<year>[12]\d{3}))?(?![\w%:.,]\d|\w)"
 )
 _DAY_MONTH = re.compile(
     r"(?<![\w.,])(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?:of\s)?" + _MONTH_NAME
@@ -165,6 +166,8 @@ def read_dates(text: str) -> str:
         if not 1 <= day <= 31:
             return match.group()
         words = f"{_month(match['mon'])} {ordinal(day)}"
+        if match["day2"] and 1 <= int(match["day2"]) <= 31:
+            words += f" to {ordinal(int(match['day2']))}"
         return words + (f", {year(int(match['year']))}" if match["year"] else "")
 
     def day_month(match: re.Match) -> str:
@@ -201,7 +204,7 @@ _CLOCK = re.compile(
     r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?:\s?" + _MERIDIEM + r"(?![\w]))?(?![\w:])"
 )
 _HOUR_MERIDIEM = re.compile(r"(?<![\w:.])(?P<h>1[0-2]|0?[1-9])\s?" + _MERIDIEM + r"(?![\w])")
-_RATIO = re.compile(r"(?<![\w:.])(\d+):(\d+)(?![\w:])")
+_RATIO = re.compile(r"(?<![\w:.])\d+(?::\d+)+(?![\w:])")
 
 
 def _meridiem(raw: str) -> str:
@@ -236,7 +239,7 @@ def read_times(text: str) -> str:
 
     text = _CLOCK.sub(clock, text)
     text = _HOUR_MERIDIEM.sub(hour_only, text)
-    return _RATIO.sub(lambda m: f"{number(m[1])} to {number(m[2])}", text)
+    return _RATIO.sub(lambda m: " to ".join(number(part) for part in m.group().split(":")), text)
 
 
 # ----------------------------------------------------------------- versions
@@ -317,6 +320,7 @@ _CODES: dict[str, Currency] = {
     "DKK": Currency("Danish krone", "Danish kroner", None, None),
     "PLN": Currency("zloty", "zlotys", None, None),
     "BTC": _SYMBOLS["₿"],
+    "zł": Currency("zloty", "zlotys", "grosz", "groszy"),
 }
 _SCALES = {
     "trillion": "trillion", "tn": "trillion", "t": "trillion",
@@ -324,7 +328,7 @@ _SCALES = {
     "million": "million", "mn": "million", "m": "million", "mm": "million",
     "thousand": "thousand", "k": "thousand",
 }
-_SCALE = r"(?:\s?(?P<scale>trillion|billion|million|thousand)|(?P<short>tn|bn|mn|mm|[mMbBkKtT]))(?![\w])"
+_SCALE = r"(?:\s?(?P<scale>(?i:trillion|billion|million|thousand))|(?P<short>tn|bn|mn|mm|[mMbBkKtT]))(?![\w])"
 _SYMBOL = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
 _CODE = "|".join(_CODES)
 _MONEY_SYMBOL = re.compile(
@@ -341,21 +345,38 @@ _MONEY_CODE_AFTER = re.compile(
 )
 
 
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|[Ee]ach|[Ee]very)\s$")
+_HEADLINE_BEFORE = re.compile(r"(?:^|\s)[A-Z][a-z]+\s$")
+_NOT_A_NOUN = r"(?!(?i:of|a|an|the|and|or|to|in|on|at|for|from|by|per|is|was|were|are|be|been|each|every|a\s+year)\b)"
+_NOUN_AFTER = re.compile(r"\s" + _NOT_A_NOUN + r"[a-z]")
+_HEADLINE_NOUN_AFTER = re.compile(r"\s" + _NOT_A_NOUN + r"[A-Z][a-z]")
+
+
+def _attributive(match: re.Match) -> bool:
+    """"a $5 million grant", "a 4.5 km spur", "Approves $1.2 Billion Expansion": the amount
+    describes the noun after it, so its unit is singular."""
+    before = match.string[max(0, match.start() - 12):match.start()]
+    if _ARTICLE_BEFORE.search(before) and _NOUN_AFTER.match(match.string, match.end()):
+        return True
+    return bool(_HEADLINE_BEFORE.search(before)) and bool(_HEADLINE_NOUN_AFTER.match(match.string, match.end()))
+
+
 def _amount(match: re.Match, currency: Currency) -> str:
     scale = match["scale"] or match["short"]
     a, b = match["a"], match["b"]
     sign = "minus " if match.groupdict().get("neg") else ""
+    many = currency.one if _attributive(match) and currency.one != currency.many else currency.many
     if scale:
         amount = number(a) + (f" to {number(b)}" if b else "")
-        return f"{sign}{amount} {_SCALES[scale.lower()]} {currency.many}"
+        return f"{sign}{amount} {_SCALES[scale.lower()]} {many}"
     if b:
-        return f"{sign}{number(a)} to {number(b)} {currency.many}"
+        return f"{sign}{number(a)} to {number(b)} {many}"
     whole, _, frac = a.replace(",", "").partition(".")
     units = int(whole or 0)
-    unit_word = currency.one if units == 1 else currency.many
+    unit_word = currency.one if units == 1 else many
     if not frac or currency.cent is None or len(frac) > 2:
         if frac:
-            return f"{sign}{number(a)} {currency.many}"
+            return f"{sign}{number(a)} {many}"
         return f"{sign}{cardinal(units)} {unit_word}"
     cents = int(frac.ljust(2, "0"))
     cent_words = f"{cardinal(cents)} {currency.cent if cents == 1 else currency.cents}"
@@ -431,7 +452,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "mph": ("mile per hour", "miles per hour"), "km/h": ("kilometer per hour", "kilometers per hour"),
     "kph": ("kilometer per hour", "kilometers per hour"), "m/s": ("meter per second", "meters per second"),
     "ms": ("millisecond", "milliseconds"), "µs": ("microsecond", "microseconds"), "ns": ("nanosecond", "nanoseconds"),
-    "sec": ("second", "seconds"), "secs": ("second", "seconds"), "min": ("minute", "minutes"),
+    "s": ("second", "seconds"), "sec": ("second", "seconds"), "secs": ("second", "seconds"), "min": ("minute", "minutes"),
     "mins": ("minute", "minutes"), "hr": ("hour", "hours"), "hrs": ("hour", "hours"), "h": ("hour", "hours"),
     "KB": ("kilobyte", "kilobytes"), "kB": ("kilobyte", "kilobytes"),
     "MB": ("megabyte", "megabytes"), "GB": ("gigabyte", "gigabytes"), "TB": ("terabyte", "terabytes"),
@@ -458,7 +479,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "psi": ("P-S-I", "P-S-I"),
 }
 # Units that are only units with a space before them: "2 t" is two tonnes, "2t" is not.
-_SPACED_ONLY = {"t", "l"}
+_SPACED_ONLY = {"t", "l", "s"}
 _UNIT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _UNIT_RE = re.compile(
     r"(?<![\w.])(?P<a>" + _SIGNED + r")(?:" + _TO + r"(?P<b>" + _SIGNED + r"))?(?P<space>\s?)(?P<unit>" + _UNIT + r")(?![\w/²³])"
@@ -473,6 +494,8 @@ def read_units(text: str) -> str:
         if unit in _SPACED_ONLY and not match["space"]:
             return match.group()
         one, many = _UNITS[unit]
+        if _attributive(match) and not match["b"]:
+            many = one
         words = number(match["a"])
         if match["b"]:
             return f"{words} to {number(match['b'])} {many}"
@@ -505,7 +528,7 @@ def read_decades(text: str) -> str:
     return _DECADE.sub(say, text)
 
 
-_VULGAR = re.compile("(\\d?)\\s?([\u00bc-\u00be\u2150-\u215e])")
+_VULGAR = re.compile("(\\d?)(\\s?)([\u00bc-\u00be\u2150-\u215e])")
 
 
 def _fraction_words(n: int, d: int) -> str:
@@ -528,7 +551,7 @@ def read_fractions(text: str) -> str:
 
     if not text.isascii():
         text = _VULGAR.sub(
-            lambda m: (m[1] + " " if m[1] else "") + unicodedata.normalize("NFKC", m[2]).replace("\u2044", "/"),
+            lambda m: (m[1] + " " if m[1] else m[2]) + unicodedata.normalize("NFKC", m[3]).replace("\u2044", "/"),
             text,
         )
 
@@ -592,8 +615,19 @@ _TIMES_SIGN = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?:\s?[x\u00d7]\s?|\s\*\s)(\
 _MULTIPLIER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)x(?![\w])")
 
 
+_SUPERSCRIPTS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b", "0123456789-")
+_POWER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?:\^|\*\*)(-?\d+)(?![\w])|(?<![\w.])(\d+)([\u2070\u00b9\u00b2\u00b3\u2074-\u2079\u207b]+)")
+
+
 def read_multiplication(text: str) -> str:
-    """1920x1080 -> "one thousand nine hundred twenty by one thousand eighty"; 3x -> "three times"."""
+    """1920x1080 -> "one thousand nine hundred twenty by one thousand eighty"; 3x -> "three times";
+    10^6 -> "ten to the power of six"."""
+
+    def power(match: re.Match) -> str:
+        base, exponent = (match[1], match[2]) if match[1] else (match[3], match[4].translate(_SUPERSCRIPTS))
+        return f"{number(base)} to the power of {number(exponent)}"
+
+    text = _POWER.sub(power, text)
     text = _TIMES_SIGN.sub(lambda m: f"{number(m[1])} by {number(m[2])}", text)
     return _MULTIPLIER.sub(lambda m: f"{number(m[1])} times", text)
 

@@ -94,7 +94,8 @@ def drop_emoji(text: str) -> str:
         return text
     return "".join(
         ch for ch in text
-        if not (unicodedata.category(ch) in ("So", "Sk", "Cs") or 0x1F000 <= ord(ch) <= 0x1FAFF)
+        if not (unicodedata.category(ch) in ("So", "Sk", "Cs") or 0x1F000 <= ord(ch) <= 0x1FAFF
+                or ch in "\ufe0e\ufe0f\u200d\u20e3")
     )
 
 

@@ -106,6 +106,7 @@ def build_script(article: Article, options: ScriptOptions | None = None) -> Scri
 _FOOTNOTE_STRICT = re.compile(r"^\s*(?:\[\^?(?P<a>[\w-]{1,12})\]:?|\^(?P<b>\d{1,3}))\s+(?P<text>.+)$", re.S)
 _BACKLINK = re.compile(r"\s*[\u21a9\u21aa][\ufe0e\ufe0f]?\s*")
 _ALNUM = re.compile(r"[\W_]+")
+_TERMINAL = re.compile(r"[.!?:;][\"')\]]*$")
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -166,6 +167,8 @@ class _ScriptBuilder:
         for written in sentences:
             spoken = self.speak(written)
             if spoken:
+                if not _TERMINAL.search(spoken):  # list items, captions: end on a falling tone
+                    spoken += "."
                 out.append(Segment("sentence", spoken, written, "sentence"))
         if not out:
             return out
@@ -238,10 +241,7 @@ class _ScriptBuilder:
     def table(self, block: Block) -> list[Segment]:
         rows = [[tidy_written(c) for c in row] for row in block.rows]
         rows = [row for row in rows if any(row)]
-        caption = tidy_written(block.text)
         out: list[Segment] = []
-        if caption:
-            out.extend(self.segments([f"Table: {caption.rstrip('.')}."], "sentence"))
         if not rows:
             return out
         header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([], rows)

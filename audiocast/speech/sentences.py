@@ -25,24 +25,32 @@ _NON_FINAL = re.compile(
 @lru_cache(maxsize=8)
 def _segmenter(language: str) -> pysbd.Segmenter:
     code = language if language in LANGUAGE_CODES else "en"
-    return pysbd.Segmenter(language=code, clean=False)
+    return pysbd.Segmenter(language=code, clean=False, char_span=True)
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
-    """Split a paragraph into sentences, stripped, none empty."""
+    """Split a paragraph into sentences, stripped, none empty.
+
+    pysbd's pieces are mended where it is known to split too eagerly: after an
+    abbreviation followed by a number ("approx. 5"), and before a piece that
+    starts in lower case (a path such as "~/.config"). Mended pieces are cut
+    from the original text, so nothing inside a sentence changes.
+    """
     text = " ".join(text.split())
     if not text:
         return []
-    pieces = [p.strip() for p in _segmenter(base_language(language)).segment(text)]
-    sentences: list[str] = []
-    for piece in pieces:
+    spans: list[list[int]] = []
+    for span in _segmenter(base_language(language)).segment(text):
+        piece = text[span.start:span.end].strip()
         if not piece:
             continue
-        if sentences and (_NON_FINAL.search(sentences[-1]) or piece[0].islower() or not any(ch.isalnum() for ch in piece)):
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
-    return sentences
+        if spans:
+            previous = text[spans[-1][0]:spans[-1][1]]
+            if _NON_FINAL.search(previous) or piece[0].islower() or not any(ch.isalnum() for ch in piece):
+                spans[-1][1] = span.end
+                continue
+        spans.append([span.start, span.end])
+    return [text[start:end].strip() for start, end in spans]
 
 
 # Break points in order of preference: sentence ends, clause punctuation, commas,
