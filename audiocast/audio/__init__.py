@@ -1,1 +1,23 @@
-"""audio stage."""
+"""The audio stage: clips + script -> one loudness-normalized MP3 and its Timeline.
+
+``assemble`` lays out bumpers, speech and pauses and records the Timeline;
+``normalize_loudness`` brings the track to -16 LUFS with true peak under -1 dBTP;
+``encode_mp3`` writes the podcast MP3.
+"""
+
+from .assemble import AssembledAudio, assemble
+from .bumpers import Bumpers, default_bumpers, load_bumpers
+from .encode import encode_mp3
+from .loudness import Loudness, measure_loudness, normalize_loudness
+
+__all__ = [
+    "AssembledAudio",
+    "Bumpers",
+    "Loudness",
+    "assemble",
+    "default_bumpers",
+    "encode_mp3",
+    "load_bumpers",
+    "measure_loudness",
+    "normalize_loudness",
+]
