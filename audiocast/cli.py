@@ -138,12 +138,13 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
             if source in tasks:
                 bars.remove_task(tasks[source])
             if error:
-                bars.console.print(f"failed {source}: {error}", markup=False, highlight=False)
+                if len(sources) > 1:  # a single source's error is the run's one-line error
+                    bars.console.print(f"failed {source}: {error}", markup=False, highlight=False)
             elif source not in made_before:
                 bars.console.print(f"unchanged {source} -> episodes/{episode.slug}.mp3")
             else:
                 made = executor.synthesized - made_before[source] if local else None
-                made_text = f", {made} clips synthesized" if made is not None else ""
+                made_text = f", {made} clip{'' if made == 1 else 's'} synthesized" if made is not None else ""
                 bars.console.print(
                     f"published {source} -> episodes/{episode.slug}.mp3 "
                     f"({_duration(episode.duration_s)}, {len(episode.chapters)} chapters{made_text})",
@@ -157,7 +158,10 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
 
 def _finish(result, output: Path, show) -> None:
     done = len(result.published) + len(result.unchanged)
-    err.print(f"feed: {output / 'feed.xml'}  ({show.feed_url})")
+    if result.failed and not done and len(result.failed) == 1:
+        raise AudiocastError(result.failed[0][1])
+    if done:
+        err.print(f"feed: {output / 'feed.xml'}  ({show.feed_url})")
     if result.failed:
         err.print(f"error: {len(result.failed)} of {done + len(result.failed)} sources failed")
         raise typer.Exit(1)
