@@ -1,13 +1,16 @@
 """English normalization rules, in the order they run (see :func:`rules`).
 
-How letters are rendered was decided by listening through Piper's own
-phonemizer (espeak-ng): an all-capital word is often read as a word ("WHO" as
-"who", "IMF" as "imf", "SEC" as "sec") and spaced letters fail on "A" (read as
-the article "a"), while hyphen-joined letters ("W-H-O", "A-I") are read as
-letter names by every engine we ship. Plurals and possessives keep the
-apostrophe form ("C-E-O's"), because "C-E-Os" is read "C E O S". Acronyms said
-as words are written in title case ("Nato's"), since espeak drops the "'s" of
-an all-capital word.
+How letters are rendered was decided by checking what Piper actually says,
+through its own phonemizer (espeak-ng; tests/speech/test_letters_in_piper.py):
+an all-capital word is often read as a word ("WHO" as "who", "IMF" as "imf",
+"SEC" as "sec"); dotted letters ("U.S.") put full stops inside sentences,
+which splitters take for sentence ends, and "C.E.O.s" is read "C E O S";
+spaced letters fail on "A" (read as the article). Hyphen-joined
+letters ("W-H-O", "A-I") are read as letter names, with one exception: an "A"
+after the first letter is reduced to a schwa, so it is written "Eh" ("C-I-Eh").
+Plurals and possessives keep the apostrophe form ("C-E-O's"), because "C-E-Os"
+is read "C E O S". Acronyms said as words are written in title case ("Nato's"),
+since espeak drops the "'s" of an all-capital word.
 """
 
 from __future__ import annotations
@@ -31,6 +34,18 @@ _DOMAIN = re.compile(r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:" + _TLDS + r")(?:/[^\s]
 _UNIX_PATH = re.compile(r"(?<![\w/.:~])(?:~|\.{1,2})?/(?:[\w.@+-]+/)+[\w.@+-]*|(?<![\w/])~/[\w.@+-]+")
 _WINDOWS_PATH = re.compile(r"(?<![\w])[A-Z]:\\(?:[^\s\\]+\\)*[^\s\\]*")
 _TRAILING = re.compile(r"[.,;:!?)\]'\"]+$")
+
+
+def _split_tail(raw: str) -> tuple[str, str]:
+    """A link and the punctuation after it; a closing parenthesis the link opened stays in it."""
+    tail = _TRAILING.search(raw)
+    if not tail:
+        return raw, ""
+    core, rest = raw[: tail.start()], tail.group()
+    while rest.startswith(")") and core.count("(") > core.count(")"):
+        core, rest = core + ")", rest[1:]
+    return core, rest
+_LINK_TRIGGER = re.compile(r"://|www\.|@|/|\\|--|\.[a-z]{2}")
 _CLI_OPTION = re.compile(r"(?<![\w-])--(?=[A-Za-z])")
 MAX_SPOKEN_HOST = 30
 MAX_SPOKEN_EMAIL = 40
@@ -59,30 +74,24 @@ def _path_words(path: str) -> str:
 def read_links(text: str) -> str:
     """URLs and domains say only their host ("example dot com"); e-mail as "jane at example dot com";
     file paths by their names. Long ones are dropped: nobody wants to hear them."""
-    if "." not in text and "/" not in text and "\\" not in text and "--" not in text:
+    if not _LINK_TRIGGER.search(text):
         return text
 
     def url(match: re.Match) -> str:
-        raw = match.group()
-        tail = _TRAILING.search(raw)
-        if tail:
-            raw = raw[: tail.start()]
+        raw, tail = _split_tail(match.group())
         target = raw if "://" in raw else "http://" + raw
-        words = _host_words(urlsplit(target).hostname or "")
-        return words + (tail.group() if tail else "")
+        return _host_words(urlsplit(target).hostname or "") + tail
 
     def email(match: re.Match) -> str:
         address = match.group()
         if len(address) > MAX_SPOKEN_EMAIL:
             return ""
-        local, _, host = address.partition("@")
+        local, _, host = address.lower().partition("@")
         return f"{_spell_piece(local)} at {_host_words(host)}"
 
     def path(match: re.Match) -> str:
-        raw = match.group()
-        tail = _TRAILING.search(raw)
-        core = raw[: tail.start()] if tail else raw
-        return _path_words(core) + (tail.group() if tail else "")
+        core, tail = _split_tail(match.group())
+        return _path_words(core) + tail
 
     def domain(match: re.Match) -> str:
         raw = match.group()
@@ -116,8 +125,13 @@ _STRICT_LESS = re.compile(r"(?<![\w<])<\s?(?=[-$€£\d])")
 _STRICT_MORE = re.compile(r"(?<![\w>-])>\s?(?=[-$€£\d])")
 
 
+_SIGN_TRIGGER = re.compile(r"[#§~≈±<>≤≥]|[Nn]os?\.")
+
+
 def read_number_signs(text: str) -> str:
     """#5 and No. 5 -> "number 5"; § 3 -> "section 3"; ~5 -> "about 5"; <5 -> "less than 5"."""
+    if not _SIGN_TRIGGER.search(text):
+        return text
     text = _STRICT_LESS.sub(" less than ", text)
     text = _STRICT_MORE.sub(" more than ", text)
     for pattern, words in _NUMBER_SIGNS:
@@ -139,7 +153,7 @@ _TITLES_WITHOUT_DOT = ("Dr", "Mr", "Mrs", "Ms", "Prof")
 # A capital letter, or a word held back by the pronunciation lexicon (a name, usually).
 _CAPITAL = "[A-Z\U000F0000-\U000FFFFD]"
 _TITLE = re.compile(
-    r"\b(?:(?P<dotted>" + "|".join(_TITLES) + r")\.|(?P<bare>" + "|".join(_TITLES_WITHOUT_DOT) + r"))(?=\s+" + _CAPITAL + ")"
+    r"\b(?:(?P<dotted>" + "|".join(_TITLES) + r")\.|(?P<bare>" + "|".join(_TITLES_WITHOUT_DOT) + r"))(?=\s+(?:" + _CAPITAL + r"|&|and\s))"
 )
 _SAINT_OR_STREET = re.compile(r"\bSt\.(?=\s|$)")
 _SUFFIX = re.compile(r"(?<=[A-Za-z]),?\s(?P<abbr>Jr|Sr)\.")
@@ -156,10 +170,11 @@ _ABBREVIATIONS = {
     "Univ.": "University", "Assn.": "Association", "Ave.": "Avenue", "Blvd.": "Boulevard",
     "Rd.": "Road", "Ph.D.": "PhD", "PhD.": "PhD", "P.S.": "P-S", "w/o": "without", "w/": "with",
     "N/A": "not applicable", "n/a": "not applicable", "b/c": "because", "&c.": "et cetera",
+    "y/y": "year on year", "q/q": "quarter on quarter", "m/m": "month on month", "YoY": "year on year",
 }
 _ABBREVIATION = re.compile(
     r"(?<![\w.])(?P<abbr>" + "|".join(re.escape(a) for a in sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")"
-    r"(?=[\s,;:)!?\"']|$)"
+    r"(?=[\s,;:)!?\"'.]|$)"
 )
 _PAGE = re.compile(r"(?<![\w.])(?P<abbr>p|c|ca)\.\s?(?=\d)")
 _COMPANY = re.compile(r"(?<=[A-Z][a-z]|& )Co\.(?=\s|$)")
@@ -297,8 +312,14 @@ def pronounceable(word: str) -> bool:
 
 
 def letters(word: str) -> str:
-    """"FBI" -> "F-B-I": read as letter names by Piper, espeak and Google alike."""
-    return "-".join(ch.upper() for ch in word if ch.isalpha())
+    """"FBI" -> "F-B-I", "CIA" -> "C-I-Eh": letter names, as Piper and espeak read them.
+
+    After the first letter espeak reads a lone "A" as the article ("C-I-A" ends
+    in a schwa), so a later A is written "Eh", which it reads as the letter name.
+    """
+    return "-".join(
+        "Eh" if ch == "A" and i else ch for i, ch in enumerate(c.upper() for c in word if c.isalpha())
+    )
 
 
 _CONTRACTION = re.compile(r"\b([A-Z]+)'([A-Z]{1,2})\b")
@@ -383,55 +404,60 @@ def make_letters_rule(initialisms: Iterable[str] = (), acronyms: Iterable[str] =
 
 # ----------------------------------------------------------------- symbols and pauses
 
+# (characters that must be present, pattern, replacement): a rule is skipped when none are.
 _SYMBOL_WORDS = [
-    (re.compile(r"\s*&\s*"), " and "),
-    (re.compile(r"\s*%"), " percent"),
-    (re.compile(r"(?<=\w)#"), " sharp"),
-    (re.compile(r"(?<![\w])#(?=[A-Za-z])"), "hashtag "),
-    (re.compile(r"(?<![\w])@(?=\w)"), "at "),
-    (re.compile(r"\s*@\s*"), " at "),
-    (re.compile(r"\s*\+\s*"), " plus "),
-    (re.compile(r"\s*=\s*"), " equals "),
-    (re.compile(r"\s*(?:->|→|⇒)\s*"), " to "),
-    (re.compile(r"\s*×\s*"), " times "),
-    (re.compile(r"\s*÷\s*"), " divided by "),
-    (re.compile(r"\s*≠\s*"), " is not "),
-    (re.compile(r"§§\s*"), "sections "),
-    (re.compile(r"§\s*"), "section "),
-    (re.compile(r"¶\s*"), "paragraph "),
-    (re.compile(r"©\s*"), "copyright "),
-    (re.compile(r"[®™℠]"), ""),
-    (re.compile(r"°"), " degrees"),
-    (re.compile(r"\band/or\b"), "and or"),
-    (re.compile(r"\b([a-z]+)/([a-z]+)\b"), r"\1 or \2"),
-    (re.compile(r"(?<=\w)\s*/\s*(?=\w)"), " slash "),
-    (re.compile(r"\s/\s|(?<!\w)/|/(?!\w)"), " "),
-    (re.compile(r"(?<=[A-Za-z])\.(?=[a-z]{1,8}\b)"), " dot "),
-    (re.compile(r"[$€£¥₹₽₴₩₪₿]"), " "),
-    (re.compile(r"\s*[•·▪►|]\s*"), ", "),
+    ("&", re.compile(r"\s*&\s*"), " and "),
+    ("%", re.compile(r"\s*%"), " percent"),
+    ("#", re.compile(r"(?<=\w)#"), " sharp"),
+    ("#", re.compile(r"(?<![\w])#(?=[A-Za-z])"), "hashtag "),
+    ("@", re.compile(r"(?<![\w])@(?=\w)"), "at "),
+    ("@", re.compile(r"\s*@\s*"), " at "),
+    ("+", re.compile(r"\s*\+\s*"), " plus "),
+    ("=", re.compile(r"\s*=\s*"), " equals "),
+    ("-→⇒", re.compile(r"\s*(?:->|→|⇒)\s*"), " to "),
+    ("×", re.compile(r"\s*×\s*"), " times "),
+    ("÷", re.compile(r"\s*÷\s*"), " divided by "),
+    ("≠", re.compile(r"\s*≠\s*"), " is not "),
+    ("§", re.compile(r"§§\s*"), "sections "),
+    ("§", re.compile(r"§\s*"), "section "),
+    ("¶", re.compile(r"¶\s*"), "paragraph "),
+    ("©", re.compile(r"©\s*"), "copyright "),
+    ("®™℠", re.compile(r"[®™℠]"), ""),
+    ("°", re.compile(r"°"), " degrees"),
+    ("/", re.compile(r"\band/or\b"), "and or"),
+    ("/", re.compile(r"\b([a-z]+)/([a-z]+)\b"), r"\1 or \2"),
+    ("/", re.compile(r"(?<=\w)\s*/\s*(?=\w)"), " slash "),
+    ("/", re.compile(r"\s/\s|(?<!\w)/|/(?!\w)"), " "),
+    (".", re.compile(r"(?<=[A-Za-z])\.(?=[a-z]{1,8}\b)"), " dot "),
+    ("$€£¥₹₽₴₩₪₿", re.compile(r"[$€£¥₹₽₴₩₪₿]"), " "),
+    ("•·▪►|", re.compile(r"\s*[•·▪►|]\s*"), ", "),
 ]
 _SPACES = re.compile(r" {2,}")
 
 
 def read_symbols(text: str) -> str:
     """& -> and, % -> percent, + -> plus, = -> equals, @ -> at, © -> copyright, his/her -> his or her."""
-    if text.isalnum():
-        return text
-    for pattern, words in _SYMBOL_WORDS:
-        text = pattern.sub(words, text)
+    for triggers, pattern, words in _SYMBOL_WORDS:
+        if any(ch in text for ch in triggers):
+            text = pattern.sub(words, text)
     return _SPACES.sub(" ", text)
 
 
 _DASH_PAUSE = re.compile(r"\s*(?:—|―|--+|(?<=\s)[-–](?=\s)|(?<=[^\W\d])–(?=[^\W\d]))\s*")
-_ELLIPSIS_END = re.compile(r"\s*(?:…|\.{3,})\s*$")
+_ELLIPSIS_END = re.compile(r"\s*(?:…|\.{3,})\s*([\"')\]]*)\s*$")
 _ELLIPSIS = re.compile(r"\s*(?:…|\.{3,})\s*")
 _EXCLAIMED = re.compile(r"([?!])[?!]+")
 
 
+_PAUSE_TRIGGER = re.compile(r"[—―–…]|--|\s-\s|\.\.\.|[?!][?!]")
+
+
 def read_pauses(text: str) -> str:
     """Em and en dashes and ellipses become commas, the pause a narrator makes for them."""
+    if not _PAUSE_TRIGGER.search(text):
+        return text
     text = _DASH_PAUSE.sub(", ", text)
-    text = _ELLIPSIS_END.sub(".", text)
+    text = _ELLIPSIS_END.sub(r".\1", text)
     text = _ELLIPSIS.sub(", ", text)
     return _EXCLAIMED.sub(r"\1", text)
 
@@ -455,8 +481,8 @@ def rules(initialisms: tuple[str, ...] = (), acronyms: tuple[str, ...] = ()) -> 
         num.read_decades,
         num.read_attached_scales,
         num.read_units,
-        num.read_ordinals,
         num.read_fractions,
+        num.read_ordinals,
         num.read_ranges,
         num.read_multiplication,
         num.separate_letters_and_digits,

@@ -7,7 +7,10 @@ the order they must run. The words come from num2words, in American style
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from num2words import num2words
@@ -84,6 +87,19 @@ def _pluralize_number(words: str) -> str:
     return f"{head} {last}".strip()
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _needs_digits(rule: Callable[[str], str]) -> Callable[[str], str]:
+    """Most sentences have no digits; number rules skip them without running their patterns."""
+
+    @functools.wraps(rule)
+    def checked(text: str) -> str:
+        return rule(text) if _DIGIT.search(text) else text
+
+    return checked
+
+
 # Building blocks of the patterns below.
 AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _TO = r"\s?(?:-|\u2013|\u2014|to)\s?"
@@ -109,6 +125,7 @@ _PHONE = re.compile(
 )
 
 
+@_needs_digits
 def read_phone_numbers(text: str) -> str:
     """Phone numbers digit by digit, groups separated by short pauses."""
 
@@ -124,6 +141,7 @@ def read_phone_numbers(text: str) -> str:
 _IP = re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w]|\.\d)")
 
 
+@_needs_digits
 def read_ip_addresses(text: str) -> str:
     """192.168.0.1 -> "one nine two dot one six eight dot zero dot one"."""
     def say(match: re.Match) -> str:
@@ -149,6 +167,8 @@ _DAY_MONTH = re.compile(
     r"(?<![\w.,])(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s(?:of\s)?" + _MONTH_NAME
     + r"(?:,?\s(?P<year>[12]\d{3}))?(?![\w])"
 )
+_ISO_TIME = re.compile(r"(?<=\d{4}-\d{2}-\d{2})T(?=\d{2}:\d{2})")
+_ZULU = re.compile(r"(?<=\d:\d{2})(?::\d{2}(?:\.\d+)?)?Z\b|(?<=\d:\d{2}:\d{2})(?:\.\d+)?Z\b")
 _ISO_DATE = re.compile(r"(?<![\w-])(?P<year>[12]\d{3})-(?P<mon>[01]\d)-(?P<day>[0-3]\d)(?![\w-])")
 _SLASH_DATE = re.compile(r"(?<![\w/.])(?P<a>[01]?\d|[0-3]\d)/(?P<b>[0-3]?\d)/(?P<year>\d{4}|\d{2})(?![\w/])")
 
@@ -158,6 +178,7 @@ def _month(name: str) -> str:
     return next(m for m in _MONTHS if m[:3].lower() == key)
 
 
+@_needs_digits
 def read_dates(text: str) -> str:
     """Feb. 24, 2022 / 24 February 2022 / 2022-02-24 / 2/24/2022 -> month, day and year in words."""
 
@@ -193,6 +214,8 @@ def read_dates(text: str) -> str:
         full = int(yr) if len(yr) == 4 else 2000 + int(yr)
         return numeric(month, day, full, match)
 
+    text = _ISO_TIME.sub(" at ", text)
+    text = _ZULU.sub(" UTC", text)
     text = _ISO_DATE.sub(iso, text)
     text = _SLASH_DATE.sub(slash, text)
     text = _MONTH_DAY.sub(month_day, text)
@@ -211,6 +234,7 @@ def _meridiem(raw: str) -> str:
     return "A-M" if raw.lower().startswith("a") else "P-M"
 
 
+@_needs_digits
 def read_times(text: str) -> str:
     """9:30 am -> "nine thirty A-M"; 14:00 -> "fourteen hundred"; 16:9 -> "sixteen to nine"."""
 
@@ -228,7 +252,7 @@ def read_times(text: str) -> str:
             hour = "zero" if h == 0 else cardinal(h)
             minutes = " hundred" if m == 0 else f" oh {cardinal(m)}" if m < 10 else f" {cardinal(m)}"
             words = hour + minutes
-        if match["s"]:
+        if match["s"] and int(match["s"]):
             s = int(match["s"])
             words += f" and {cardinal(s)} second{'s' if s != 1 else ''}"
         return _keep_stop(match, words, bool(ap and ap.endswith(".")))
@@ -255,6 +279,7 @@ def _version_words(parts: str) -> str:
     return " point ".join(number(p) if not (len(p) > 1 and p.startswith("0")) else digits(p) for p in parts.split("."))
 
 
+@_needs_digits
 def read_versions(text: str) -> str:
     """1.75.0 -> "one point seventy-five point zero"; v2.3 -> "version two point three"."""
 
@@ -387,6 +412,7 @@ def _amount(match: re.Match, currency: Currency) -> str:
     return f"{sign}{cardinal(units)} {unit_word} and {cent_words}"
 
 
+@_needs_digits
 def read_money(text: str) -> str:
     """$5 billion, $3.50, EUR 30, €30, £2.5m, 30 USD -> amounts with their currency in words."""
     text = _MONEY_SYMBOL.sub(lambda m: _amount(m, _SYMBOLS[m["cur"]]), text)
@@ -404,6 +430,7 @@ _PERCENT = re.compile(
 )
 
 
+@_needs_digits
 def read_percentages(text: str) -> str:
     """5% -> "five percent"; 5-10% -> "five to ten percent"."""
 
@@ -425,6 +452,7 @@ _ATTACHED_SCALE = re.compile(
 )
 
 
+@_needs_digits
 def read_attached_scales(text: str) -> str:
     """5bn -> "five billion", 10k -> "ten thousand", 3m -> "three million" (but "100m sprint": meters)."""
 
@@ -486,6 +514,10 @@ _UNIT_RE = re.compile(
 )
 
 
+_FEET_INCHES = re.compile(r"(?<![\w.])(\d{1,2})'\s?(\d{1,2})(?:\"|'')")
+
+
+@_needs_digits
 def read_units(text: str) -> str:
     """5 km -> "five kilometers"; -3 °C -> "minus three degrees Celsius"; 1 kg -> "one kilogram"."""
 
@@ -501,6 +533,7 @@ def read_units(text: str) -> str:
             return f"{words} to {number(match['b'])} {many}"
         return f"{words} {one if _is_one(match['a']) else many}"
 
+    text = _FEET_INCHES.sub(lambda m: f"{cardinal(int(m[1]))} foot {cardinal(int(m[2]))}", text)
     return _UNIT_RE.sub(say, text)
 
 
@@ -509,6 +542,7 @@ def read_units(text: str) -> str:
 _ORDINAL = re.compile(r"(?<![\w.])(\d+)(?:st|nd|rd|th)(?![\w])")
 
 
+@_needs_digits
 def read_ordinals(text: str) -> str:
     """21st -> "twenty-first"."""
     return _ORDINAL.sub(lambda m: ordinal(int(m[1])), text)
@@ -517,15 +551,25 @@ def read_ordinals(text: str) -> str:
 _DECADE = re.compile(r"(?<![\w.])(?:(?P<century>1[1-9]|20)|')?(?P<decade>\d0)'?s(?![\w])")
 
 
+_PLURAL_NUMBER = re.compile(r"(?<![\w.,])(\d{2,})'?s(?![\w])")
+
+
+@_needs_digits
 def read_decades(text: str) -> str:
-    """1990s -> "nineteen nineties"; '80s -> "eighties"."""
+    """1990s -> "nineteen nineties"; '80s -> "eighties"; F-35s -> "F-thirty-fives"; 100s -> "hundreds"."""
 
     def say(match: re.Match) -> str:
         if match["century"]:
             return _pluralize_number(year(int(match["century"] + match["decade"])))
         return _pluralize_number(cardinal(int(match["decade"])))
 
-    return _DECADE.sub(say, text)
+    def plural(match: re.Match) -> str:
+        value = int(match[1])
+        if value in (100, 1000, 1_000_000):
+            return {100: "hundreds", 1000: "thousands", 1_000_000: "millions"}[value]
+        return _pluralize_number(cardinal(value))
+
+    return _PLURAL_NUMBER.sub(plural, _DECADE.sub(say, text))
 
 
 _VULGAR = re.compile("(\\d?)(\\s?)([\u00bc-\u00be\u2150-\u215e])")
@@ -537,23 +581,24 @@ def _fraction_words(n: int, d: int) -> str:
     elif d == 4:
         noun = "quarter" if n == 1 else "quarters"
     else:
-        noun = ordinal(d) + ("" if n == 1 else "s")
+        noun = ordinal(d).removeprefix("one ") + ("" if n == 1 else "s")  # 3/100: "three hundredths"
     return f"{cardinal(n)} {noun}"
 
 
 _SPECIAL_FRACTIONS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty", "20/20": "twenty-twenty"}
-_FRACTION = re.compile(r"(?<![\w/.])(?:(?P<whole>\d+)\s)?(?P<n>\d+)/(?P<d>\d+)(?![\w/]|\.\d)")
+_FRACTION = re.compile(r"(?<![\w/.])(?:(?P<whole>\d+)\s)?(?P<n>\d+)/(?P<d>\d+)(?P<th>st|nd|rd|th|s)?(?![\w/]|\.\d)")
 
 
 def read_fractions(text: str) -> str:
     """1/2 -> "one half"; 3/4 -> "three quarters"; 2 1/2 -> "two and a half"; 45/50 -> "45 out of 50"."""
-    import unicodedata
-
     if not text.isascii():
         text = _VULGAR.sub(
             lambda m: (m[1] + " " if m[1] else m[2]) + unicodedata.normalize("NFKC", m[3]).replace("\u2044", "/"),
             text,
         )
+
+    if "/" not in text:
+        return text
 
     def say(match: re.Match) -> str:
         n, d = int(match["n"]), int(match["d"])
@@ -562,6 +607,8 @@ def read_fractions(text: str) -> str:
             return _SPECIAL_FRACTIONS[raw]
         if d == 0:
             return f"{cardinal(n)} over zero"
+        if match["th"]:  # "1/100th"
+            return _fraction_words(n, d)
         if match["whole"]:
             if n >= d:
                 return match.group()
@@ -578,21 +625,24 @@ def _is_year(text: str) -> bool:
     return len(text) == 4 and text.isdigit() and 1100 <= int(text) <= 2099
 
 
+_BETWEEN = re.compile(r"\b[Bb]etween\s+(?:the\s+years\s+)?$")
 _RANGE = re.compile(
     r"(?<![\w.,/])(?P<a>" + AMOUNT + r")\s?[-\u2013\u2014]\s?(?P<b>" + AMOUNT + r")(?![\w/]|[.,]\d)"
 )
 
 
+@_needs_digits
 def read_ranges(text: str) -> str:
     """2019-2021 -> "twenty nineteen to twenty twenty-one"; 5-10 -> "five to ten"."""
 
     def say(match: re.Match) -> str:
         a, b = match["a"], match["b"]
+        joiner = "and" if _BETWEEN.search(match.string, 0, match.start()) else "to"
         if _is_year(a) and (_is_year(b) or len(b) == 2):
             end = int(b) if len(b) == 4 else int(a[:2] + b)
             if end > int(a):
-                return f"{year(int(a))} to {year(end)}"
-        return f"{number(a)} to {number(b)}"
+                return f"{year(int(a))} {joiner} {year(end)}"
+        return f"{number(a)} {joiner} {number(b)}"
 
     return _RANGE.sub(say, text)
 
@@ -601,6 +651,7 @@ _YEAR = re.compile(r"(?<![\w.,\-\u2212])(1[1-9]\d\d|20\d\d)(?![\w]|[.,]\d)")
 _AD_BC = re.compile(r"(?<![\w.,])(\d{1,4})\s?(BC|BCE|AD|CE)\b|\b(AD)\s?(\d{1,4})\b")
 
 
+@_needs_digits
 def read_years(text: str) -> str:
     """Four-digit numbers from 1100 to 2099 as years: 2022 -> "twenty twenty-two"."""
     text = _AD_BC.sub(
@@ -616,9 +667,11 @@ _MULTIPLIER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)x(?![\w])")
 
 
 _SUPERSCRIPTS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b", "0123456789-")
+_SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([-+]?\d+)(?![\w])")
 _POWER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?:\^|\*\*)(-?\d+)(?![\w])|(?<![\w.])(\d+)([\u2070\u00b9\u00b2\u00b3\u2074-\u2079\u207b]+)")
 
 
+@_needs_digits
 def read_multiplication(text: str) -> str:
     """1920x1080 -> "one thousand nine hundred twenty by one thousand eighty"; 3x -> "three times";
     10^6 -> "ten to the power of six"."""
@@ -628,6 +681,7 @@ def read_multiplication(text: str) -> str:
         return f"{number(base)} to the power of {number(exponent)}"
 
     text = _POWER.sub(power, text)
+    text = _SCIENTIFIC.sub(lambda m: f"{number(m[1])} times ten to the power of {number(m[2])}", text)
     text = _TIMES_SIGN.sub(lambda m: f"{number(m[1])} by {number(m[2])}", text)
     return _MULTIPLIER.sub(lambda m: f"{number(m[1])} times", text)
 
@@ -635,6 +689,7 @@ def read_multiplication(text: str) -> str:
 _LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])-?(?=\d)|(?<=\d)(?=[A-Za-z])")
 
 
+@_needs_digits
 def separate_letters_and_digits(text: str) -> str:
     """COVID-19 -> "COVID 19"; 5G -> "5 G"; H2O -> "H 2 O": each part is read on its own."""
     return _LETTER_DIGIT.sub(" ", text)
@@ -645,6 +700,7 @@ _NUMBER = re.compile(
 )
 
 
+@_needs_digits
 def read_numbers(text: str) -> str:
     """Cardinals, decimals, negatives and thousands separators: -3.5 -> "minus three point five"."""
     return _NUMBER.sub(lambda m: number((m["sign"] or "") + m["num"]), text)
@@ -653,6 +709,7 @@ def read_numbers(text: str) -> str:
 _ANY_DIGITS = re.compile(r"\d+")
 
 
+@_needs_digits
 def read_leftover_digits(text: str) -> str:
     """Any digit still present is read one by one, so no digit ever reaches an engine."""
     return _ANY_DIGITS.sub(lambda m: " " + (number(m.group()) if len(m.group()) <= 4 else digits(m.group())) + " ", text)

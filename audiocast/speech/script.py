@@ -217,18 +217,18 @@ class _ScriptBuilder:
         return self.segments(sentences, "paragraph", prefix=label)
 
     def text_block(self, block: Block, nxt: Block | None) -> list[Segment]:
+        if block.kind == "paragraph":
+            note = _FOOTNOTE_STRICT.match(block.text)
+            if note:
+                label = note["a"] or note["b"]
+                self.notes.append((label, tidy_written(_BACKLINK.sub(" ", note["text"]))))
+                return []
         text = tidy_written(block.text)
         if not text or _same_text(text, self.title):
             return []
         if self.options.drop_non_content and is_page_furniture(text, self.article.author, list_item=block.kind == "list_item"):
             log.debug("dropped page furniture: %s", text)
             return []
-        if block.kind == "paragraph":
-            note = _FOOTNOTE_STRICT.match(text)
-            if note:
-                label = note["a"] or note["b"]
-                self.notes.append((label, _BACKLINK.sub(" ", note["text"]).strip()))
-                return []
         sentences = self.sentences(text)
         if block.kind == "list_item":
             pause: PauseKind = "item" if nxt is not None and nxt.kind == "list_item" else "paragraph"
@@ -273,7 +273,8 @@ class _ScriptBuilder:
         return _fill(template, values, setting)
 
     def build(self) -> Script:
-        intro = self.fill(self.options.intro_template, "intro_template") or self.fill(DEFAULT_INTRO, "intro")
+        intro = (self.fill(self.options.intro_template, "intro_template")
+                 or self.fill(DEFAULT_INTRO, "intro") or "Untitled.")
         lede = ScriptSection(None, 1, [Segment("title", self.speak(intro), intro, "heading")])
         sections = [lede]
         for section in self.article.walk():

@@ -95,6 +95,9 @@ def test_read_links():
         ("Pass --verbose to see more", "Pass dash dash verbose to see more"),
         ("It uses C:\\Users\\ana\\notes.txt", "It uses Users slash ana slash notes dot txt"),
         ("and/or km/h 24/7", "and/or km/h 24/7"),
+        ("See https://en.wikipedia.org/wiki/Bread_(food).", "See en dot wikipedia dot org."),
+        ("(see https://example.org/a)", "(see example dot org)"),
+        ("Write to JANE@EXAMPLE.COM", "Write to jane at example dot com"),
     ])
 
 
@@ -124,6 +127,8 @@ def test_expand_abbreviations():
         ("see p. 12 and c. 1850", "see page 12 and circa 1850"),
         ("Acme Inc. and Widgets Ltd.", "Acme Incorporated and Widgets Limited."),
         ("Gen Z shoppers", "Gen Z shoppers"),
+        ("Mr. & Mrs. Smith", "Mister & Missus Smith"),
+        ("Sales rose 5% y/y.", "Sales rose 5% year on year."),
     ])
 
 
@@ -159,6 +164,7 @@ def test_read_dates():
         ("Held Aug. 10\u201324, 2024", "Held August tenth to twenty-fourth, twenty twenty-four"),
         ("In May 2022", "In May 2022"),
         ("Invalid 2022-13-45", "Invalid 2022-13-45"),
+        ("Logged 2024-03-01T09:30Z", "Logged March first, twenty twenty-four at 09:30 UTC"),
     ])
 
 
@@ -221,6 +227,8 @@ def test_read_decades_and_scales():
         ("the '80s", "the eighties"),
         ("in her 30s", "in her thirties"),
         ("the 2000s", "the two thousands"),
+        ("F-35s and 747s", "F-thirty-fives and seven hundred forty-sevens"),
+        ("100s of people", "hundreds of people"),
     ])
     check(num.read_attached_scales, [
         ("a 5bn deal", "a five billion deal"),
@@ -245,6 +253,7 @@ def test_read_units():
         ("Runs at 3.2 GHz", "Runs at three point two gigahertz"),
         ("Rated 5 W", "Rated five watts"),
         ("A 5G network and 4K video", "A 5G network and 4K video"),
+        ("She is 5'7\" tall", "She is five foot seven tall"),
     ])
 
 
@@ -261,6 +270,8 @@ def test_read_ordinals_and_fractions():
         ("Scored 45/50", "Scored forty-five out of fifty"),
         ("Open 24/7", "Open twenty-four seven"),
         ("About 5/8 inch", "About five eighths inch"),
+        ("A 1/100th share", "A one hundredth share"),
+        ("Only 3/100", "Only three hundredths"),
     ])
 
 
@@ -270,6 +281,7 @@ def test_read_ranges_and_years():
         ("In 2019\u201321", "In twenty nineteen to twenty twenty-one"),
         ("Pages 5-10", "Pages five to ten"),
         ("Won 3-2", "Won three to two"),
+        ("Between 1939\u201345 the war", "Between nineteen thirty-nine and nineteen forty-five the war"),
     ])
     check(num.read_years, [
         ("In 2022", "In twenty twenty-two"),
@@ -306,6 +318,7 @@ def test_letters_and_digits_and_leftovers():
         ("A 1920x1080 screen", "A one thousand nine hundred twenty by one thousand eighty screen"),
         ("3x faster", "three times faster"),
         ("Exactly 10^6 cells", "Exactly ten to the power of six cells"),
+        ("About 1.5e6 cells", "About one point five times ten to the power of six cells"),
     ])
     check(num.read_leftover_digits, [("1,2,3", " one , two , three ")])
 
@@ -334,6 +347,7 @@ def test_letters_rule():
         ("the CEOs' pay", "the C-E-O's pay"),
         ("the US's debt", "the U-S's debt"),
         ("The WHO and IMF", "The W-H-O and I-M-F"),
+        ("The CIA and the FAA", "The C-I-Eh and the F-Eh-Eh"),
         ("NASA and UNESCO", "Nasa and Unesco"),
         ("The U.S. economy", "The U-S economy"),
         ("Back in the U.S.", "Back in the U-S."),
@@ -353,7 +367,7 @@ def test_letters_rule_is_user_extendable():
     default = en.make_letters_rule()
     custom = en.make_letters_rule(initialisms=("NASA", "ZQX"), acronyms=("GOAT", "FBI"))
     assert default("NASA and FBI and GOAT") == "Nasa and F-B-I and Goat"
-    assert custom("NASA and FBI and GOAT") == "N-A-S-A and Fbi and Goat"
+    assert custom("NASA and FBI and GOAT") == "N-Eh-S-Eh and Fbi and Goat"
     assert custom("ZQXs") == "Z-Q-X's"
 
 
@@ -387,6 +401,7 @@ def test_read_pauses():
         ("Yes \u2013 no", "Yes, no"),
         ("Wait... what", "Wait, what"),
         ("And then\u2026", "And then."),
+        ('She said "I am done..."', 'She said "I am done."'),
         ("Really?!", "Really?"),
         ("well-known", "well-known"),
     ])
