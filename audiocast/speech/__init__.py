@@ -7,7 +7,7 @@ length per engine), and ``apply_phonemes`` is for engines that accept phonemes.
 
 from .lexicon import Lexicon, apply_phonemes, lexicon_files
 from .normalize import normalize, register_language
-from .script import ScriptOptions, build_script
+from .script import ScriptOptions, build_script, speak
 from .sentences import split_for_engine, split_sentences
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "lexicon_files",
     "normalize",
     "register_language",
+    "speak",
     "split_for_engine",
     "split_sentences",
 ]

@@ -65,6 +65,10 @@ class Entry:
 
 
 def _entry(word: str, value: Any, where: str) -> Entry:
+    """One ``[words]`` item, checked: ``"Kyiv" = "Keev"`` or ``"Kyiv" = { say = ..., phonemes = ... }``."""
+    word = " ".join(word.split())
+    if not word:
+        raise ConfigError(f"{where}: empty word in [words]")
     if isinstance(value, str):
         entry = Entry(word, say=value)
     elif isinstance(value, Mapping):
@@ -72,15 +76,11 @@ def _entry(word: str, value: Any, where: str) -> Entry:
         if unknown:
             raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} for {word!r}; use say, phonemes, match_case")
         say, phonemes = value.get("say"), value.get("phonemes")
-        if say is not None and not isinstance(say, str) or phonemes is not None and not isinstance(phonemes, str):
+        if not all(v is None or isinstance(v, str) for v in (say, phonemes)):
             raise ConfigError(f"{where}: say and phonemes for {word!r} must be strings")
         entry = Entry(word, say=say, phonemes=phonemes, match_case=bool(value.get("match_case", False)))
     else:
         raise ConfigError(f"{where}: {word!r} must map to a spelling or a table with say/phonemes")
-    if not word.strip():
-        raise ConfigError(f"{where}: empty word in [words]")
-    word = " ".join(word.split())
-    entry = Entry(word, entry.say, entry.phonemes, entry.match_case)
     if entry.say is not None and (not entry.say.strip() or _FORBIDDEN_IN_SAY.search(entry.say)):
         raise ConfigError(f"{where}: say for {word!r} must be plain words (no digits or markup): {entry.say!r}")
     if entry.phonemes is not None and ("[" in entry.phonemes or "]" in entry.phonemes):
@@ -120,9 +120,18 @@ class Lexicon:
         return cls(_entry(str(word), value, where) for word, value in words.items())
 
     @classmethod
-    def load(cls, path: str | Path) -> Lexicon:
-        """Read one lexicon file; a missing or invalid file is a ConfigError."""
-        path = Path(path)
+    def load(cls, paths: str | Path | Iterable[str | Path]) -> Lexicon:
+        """Read one lexicon file, or merge several in order: a later file's entry replaces
+        an earlier one's for the same word. A missing or invalid file is a ConfigError."""
+        if isinstance(paths, (str, Path)):
+            return cls._load_file(Path(paths))
+        merged = cls()
+        for path in paths:
+            merged = merged.merged(cls._load_file(Path(path)))
+        return merged
+
+    @classmethod
+    def _load_file(cls, path: Path) -> Lexicon:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -134,14 +143,6 @@ class Lexicon:
         if "words" not in data:
             raise ConfigError(f"{path}: expected a [words] table")
         return cls.from_dict(data, where=str(path))
-
-    @classmethod
-    def from_files(cls, paths: Iterable[str | Path]) -> Lexicon:
-        """Merge files in order: an entry in a later file replaces the same word from an earlier one."""
-        merged = cls()
-        for path in paths:
-            merged = merged.merged(cls.load(path))
-        return merged
 
     def merged(self, other: Lexicon) -> Lexicon:
         """A new lexicon with ``other``'s entries replacing this one's for the same word."""
@@ -221,7 +222,7 @@ class Lexicon:
             text,
         )
 
-    def apply_spellings(self, text: str) -> str:
+    def apply_spelling(self, text: str) -> str:
         """Replace every lexicon word in ``text`` with its spelling."""
         protected, spoken = self.protect(text)
         return self.restore(protected, spoken)

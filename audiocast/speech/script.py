@@ -85,7 +85,7 @@ class ScriptOptions:
         production = config.production
         base = Path(config.path).parent if getattr(config, "path", None) else Path(".")
         files = lexicon_files(production.lexicon, voice or production.voice, base_dir=base)
-        lexicon = Lexicon.from_files(files) if files else None
+        lexicon = Lexicon.load(files) if files else None
         return cls(
             language=config.language,
             intro_template=production.intro_template,
@@ -99,6 +99,14 @@ class ScriptOptions:
 def build_script(article: Article, options: ScriptOptions | None = None) -> Script:
     """Turn an article into the script a narrator reads: intro, headings, normalized sentences."""
     return _ScriptBuilder(article, options or ScriptOptions()).build()
+
+
+def speak(text: str, options: ScriptOptions | None = None) -> str:
+    """One written line as build_script would have the engine say it: markup removed,
+    lexicon spellings applied, everything else normalized. For trying out a word."""
+    options = options or ScriptOptions()
+    builder = _ScriptBuilder(Article(title="", sections=[]), options)
+    return builder.speak(tidy_written(text))
 
 
 # ----------------------------------------------------------------- helpers

@@ -49,7 +49,7 @@ def test_load_and_lookup(lexicon_dir):
 def test_later_files_override_earlier_ones(lexicon_dir):
     files = lexicon_files("show.lexicon.toml", "joe", base_dir=lexicon_dir)
     assert files == [lexicon_dir / "show.lexicon.toml", lexicon_dir / "voices" / "joe.lexicon.toml"]
-    lexicon = Lexicon.from_files(files)
+    lexicon = Lexicon.load(files)
     assert lexicon.lookup("Kyiv").say == "Kiev"
     assert lexicon.lookup("SQL").say == "sequel"
     assert lexicon_files(None, "nobody", base_dir=lexicon_dir) == []
@@ -65,7 +65,7 @@ def test_spellings_go_into_spoken_text_only(lexicon_dir):
 
 
 def test_match_case_entries_only_match_that_spelling(lexicon_dir):
-    lexicon = Lexicon.from_files(lexicon_files("show.lexicon.toml", "joe", base_dir=lexicon_dir))
+    lexicon = Lexicon.load(lexicon_files("show.lexicon.toml", "joe", base_dir=lexicon_dir))
     script = build_script(article("The US told us to wait."), ScriptOptions(lexicon=lexicon))
     assert script.sections[0].spoken[1] == "The United States told us to wait."
 
@@ -126,6 +126,15 @@ def test_invalid_lexicons_are_config_errors(tmp_path, content, message):
         Lexicon.load(path)
 
 
+def test_apply_spelling_and_speak():
+    from audiocast.speech import speak
+
+    lexicon = Lexicon.from_dict({"words": {"Kyiv": "Keev", "SQL": "sequel"}})
+    assert lexicon.apply_spelling("Kyiv and SQL and kyiv") == "Keev and sequel and Keev"
+    assert speak("**SQL** in Kyiv, 2024.", ScriptOptions(lexicon=lexicon)) == "sequel in Keev, twenty twenty-four."
+    assert speak("SQL in 2024.") == "S-Q-L in twenty twenty-four."
+
+
 def test_missing_lexicon_file(tmp_path):
     with pytest.raises(ConfigError, match="lexicon file not found"):
-        Lexicon.from_files(lexicon_files("missing.toml", None, base_dir=tmp_path))
+        Lexicon.load(lexicon_files("missing.toml", None, base_dir=tmp_path))
