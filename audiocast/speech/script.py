@@ -114,6 +114,9 @@ def speak(text: str, options: ScriptOptions | None = None) -> str:
 _FOOTNOTE_STRICT = re.compile(r"^\s*(?:\[\^?(?P<a>[\w-]{1,12})\]:?|\^(?P<b>\d{1,3}))\s+(?P<text>.+)$", re.S)
 _BACKLINK = re.compile(r"\s*[\u21a9\u21aa][\ufe0e\ufe0f]?\s*")
 _ALNUM = re.compile(r"[\W_]+")
+# Alt texts that say nothing: file names and placeholder words.
+_USELESS_ALT = re.compile(r"^(?:[\w.-]+\.(?:jpe?g|png|gif|webp|svg|avif)|image|img|photo|picture|figure|graphic|icon|logo|"
+                          r"thumbnail|banner|untitled)?$", re.I)
 _TERMINAL = re.compile(r"[.!?:;][\"')\]]*$")
 
 
@@ -202,6 +205,8 @@ class _ScriptBuilder:
                 out.extend(self.table(block))
             elif kind == "image":
                 text = tidy_written(block.text)
+                if _USELESS_ALT.match(text):
+                    text = ""
                 if nxt is not None and nxt.kind == "caption":
                     caption = tidy_written(nxt.text)
                     if caption and not is_page_furniture(caption):
@@ -294,7 +299,7 @@ class _ScriptBuilder:
                 sections[-1].segments.extend(body)
                 continue
             level = 1 if section.level <= 1 else 2
-            heading = Segment("heading", self.speak(title), title, "heading")
+            heading = Segment("heading", self.speak(title) or "Next section.", title, "heading")
             sections.append(ScriptSection(title, level, [heading, *body]))
 
         if self.notes and self.options.footnotes == "end":

@@ -180,6 +180,8 @@ def test_images_and_captions():
         Block("caption", "Photo: Anna Kowalska"),
         Block("image", ""),
         Block("caption", "A lone caption"),
+        Block("image", "IMG_2041.jpg"),
+        Block("image", "photo"),
     ])])
     assert build_script(article).sections[0].spoken[1:] == [
         "Image: The depot at dawn, four fifty A-M.",
