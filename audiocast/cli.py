@@ -32,8 +32,8 @@ app = typer.Typer(
 cache_app = typer.Typer(help="Show or clear the segment cache.", no_args_is_help=False)
 app.add_typer(cache_app, name="cache")
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 OutputOpt = typer.Option(Path("output"), "--output", "-o", help="Output folder (feed, site, episodes).")
 ConfigOpt = typer.Option(None, "--config", "-c", help="Show config file (default: ./audiocast.toml).")
@@ -227,15 +227,12 @@ def say(
 ) -> None:
     """Speak one line to a file, to check how a word or number is pronounced."""
     from .audio.decode import run_ffmpeg
-    from .pipeline import load_lexicon, voice_settings
-    from .speech import normalize
+    from .pipeline import script_options, voice_settings
+    from .speech import speak
     from .synth import Synthesizer
 
     show = _show(config, engine=engine, voice=voice)
-    lexicon = load_lexicon(show)
-    spoken = normalize(text, language=show.language.split("-")[0])
-    if lexicon is not None:
-        spoken = lexicon.apply_spelling(spoken)
+    spoken = speak(text, script_options(show))
     settings = voice_settings(show)
     with Synthesizer(settings, jobs=1) as synthesizer:
         clip = synthesizer.render([spoken])[0]

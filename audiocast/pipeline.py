@@ -66,35 +66,16 @@ class ConvertResult:
 # --------------------------------------------------------------------------- stages
 
 
-def script_options(show: ShowConfig, article: Article):
-    """Script settings for this show and article."""
+def script_options(show: ShowConfig, article: Article | None = None):
+    """Script settings for this show (lexicon files included) and, if given, this article."""
     from .speech import ScriptOptions
 
-    production = show.production
-    return ScriptOptions(
-        language=(article.language or show.language or "en").split("-")[0].lower(),
-        intro_template=production.intro_template,
-        outro_template=production.outro_template,
-        show=show.title,
-        author=article.author or show.author,
-        lexicon=load_lexicon(show, article),
-    )
-
-
-def load_lexicon(show: ShowConfig, article: Article | None = None):
-    """The show's lexicon file, then the voice's (voices/<voice>.lexicon.toml), later winning."""
-    from .speech import Lexicon
-
-    paths: list[Path] = []
-    if show.production.lexicon:
-        base = Path(show.path).parent if show.path else Path.cwd()
-        paths.append((base / show.production.lexicon).expanduser())
-    voice_name = show.production.voice
-    if voice_name:
-        candidate = Path.cwd() / "voices" / f"{voice_name}.lexicon.toml"
-        if candidate.exists():
-            paths.append(candidate)
-    return Lexicon.load(paths) if paths else None
+    options = ScriptOptions.from_config(show)
+    language = (article.language if article and article.language else show.language) or "en"
+    options.language = language.split("-")[0].lower()
+    if article is not None and article.author:
+        options.author = article.author
+    return options
 
 
 def build_script_for(article: Article, show: ShowConfig) -> Script:
@@ -281,8 +262,12 @@ def voice_settings(show: ShowConfig, engine: str | None = None, voice: str | Non
     """The voice to use: a preset from voices/*.toml, else the engine's default voice."""
     from .voices import resolve_voice
 
-    return resolve_voice(engine or show.production.engine, voice or show.production.voice,
-                         language=show.language)
+    settings = resolve_voice(engine or show.production.engine, voice or show.production.voice,
+                             language=show.language)
+    lexicon = script_options(show).lexicon
+    if lexicon is not None:
+        settings.lexicon = lexicon.phonemes()  # engines that read phonemes apply these
+    return settings
 
 
 def convert(
