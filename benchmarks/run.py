@@ -156,6 +156,7 @@ class TreeRssWatcher(threading.Thread):
 class Run:
     name: str
     wall_s: float = 0.0
+    cpu_s: float = 0.0
     audio_s: float | None = None
     peak_tree_rss: int | None = None
     max_process_rss: int | None = None
@@ -191,6 +192,7 @@ def run_command(cmd: list[str], *, env: dict, cwd: Path, log: Path) -> dict:
         "peak_tree_rss": watcher.peak if watcher.available else None,
         "peak_tree_processes": watcher.peak_processes,
         "max_process_rss": usage.ru_maxrss * 1024,  # kibibytes on Linux
+        "cpu_s": usage.ru_utime + usage.ru_stime,  # includes the children it reaped (the pool)
     }
 
 
@@ -209,6 +211,7 @@ def measure(name: str, commands: list[list[str]], *, env: dict, cwd: Path, log: 
         step = run_command(cmd, env=env, cwd=cwd, log=log)
         run.steps.append(step)
         run.wall_s += step["wall_s"]
+        run.cpu_s += step["cpu_s"]
         for key in ("peak_tree_rss", "max_process_rss"):
             if step[key] is not None:
                 setattr(run, key, max(getattr(run, key) or 0, step[key]))
@@ -408,7 +411,8 @@ class Bench:
             values = [getattr(r, attr) for r in runs if getattr(r, attr) is not None]
             return statistics.median(values) if values else None
 
-        return Run(name, wall_s=statistics.median(r.wall_s for r in runs), audio_s=med("audio_s"),
+        return Run(name, wall_s=statistics.median(r.wall_s for r in runs), cpu_s=med("cpu_s"),
+                   audio_s=med("audio_s"),
                       peak_tree_rss=max((r.peak_tree_rss or 0 for r in runs), default=None),
                       max_process_rss=max((r.max_process_rss or 0 for r in runs), default=None))
 
@@ -450,8 +454,12 @@ class Bench:
         return f"one multi-thread process faster by {(many / one - 1) * 100:.0f}%"
 
     def report(self, machine: dict, command: str) -> dict:
+        load_end = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
         print()
-        print(f"{'measurement':<12}{'wall s':>9}{'audio s':>9}{'audio/wall':>11}"
+        if load_end:
+            print(f"load average at end: {', '.join(f'{x:.2f}' for x in load_end)}"
+                  " (other work on the machine slows every figure; compare the ratios)")
+        print(f"{'measurement':<12}{'wall s':>9}{'cpu s':>9}{'audio s':>9}{'audio/wall':>11}"
               f"{'tree RSS MiB':>14}{'max proc MiB':>14}  runs")
         labels = {"baseline": "piper CLI + ffmpeg, long", "cold": "convert, empty cache",
                   "unchanged": "same again", "edited": "one paragraph edited",
@@ -466,7 +474,7 @@ class Bench:
                 print(f"{name:<12}  FAILED: {runs[-1].error}")
                 continue
             fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
-            print(f"{name:<12}{s.wall_s:9.2f}{fmt(s.audio_s, '9.1f')}{fmt(s.throughput, '11.2f')}"
+            print(f"{name:<12}{s.wall_s:9.2f}{s.cpu_s:9.1f}{fmt(s.audio_s, '9.1f')}{fmt(s.throughput, '11.2f')}"
                   f"{fmt(s.peak_tree_rss and s.peak_tree_rss / MIB, '14.0f')}"
                   f"{fmt(s.max_process_rss and s.max_process_rss / MIB, '14.0f')}"
                   f"  {sum(r.ok for r in runs)}/{len(runs)}  {labels[name]}")
@@ -483,6 +491,7 @@ class Bench:
             "command": command,
             "started": self.facts.get("started"),
             "machine": machine,
+            "load_average_end": load_end,
             "options": {"quick": self.args.quick, "only": self.args.only, "repeat": self.args.repeat},
             "facts": self.facts,
             "medians": {name: asdict(self.median(name)) for name in MEASUREMENTS if self.median(name)},
