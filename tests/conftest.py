@@ -3,6 +3,7 @@ repository; tests that use it skip when it is absent (a user's clone)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,15 @@ def seed_article() -> Path:
     return SEED
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Each test session gets its own segment cache, never the user's."""
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory):
+    """The test session gets its own segment cache, never the user's. Session-scoped
+    so that it is in place before any module-scoped fixture converts an article."""
     cache = tmp_path_factory.getbasetemp() / "segment-cache"
-    monkeypatch.setenv("AUDIOCAST_CACHE_DIR", str(cache))
+    previous = os.environ.get("AUDIOCAST_CACHE_DIR")
+    os.environ["AUDIOCAST_CACHE_DIR"] = str(cache)
+    yield cache
+    if previous is None:
+        os.environ.pop("AUDIOCAST_CACHE_DIR", None)
+    else:
+        os.environ["AUDIOCAST_CACHE_DIR"] = previous
