@@ -151,8 +151,11 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
                     markup=False, highlight=False,
                 )
 
+        def on_note(source: str, note: str) -> None:
+            bars.console.print(f"note: {source}: {note}", markup=False, highlight=False)
+
         return run_convert(sources, output, show, executor=executor, force=force,
-                           on_start=on_start, progress=on_progress, on_done=on_done,
+                           on_start=on_start, progress=on_progress, on_done=on_done, on_note=on_note,
                            stdin_text=stdin_text, loader=loader, defer_publish=defer_publish)
 
 

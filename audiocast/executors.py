@@ -30,13 +30,22 @@ class LocalExecutor:
     dashboard_link: str | None = None
 
     def __init__(self, voice: VoiceSettings, jobs: int | None = None):
-        self.synthesizer = Synthesizer(voice, jobs=jobs)
+        self.jobs = jobs
+        self.synthesizer = Synthesizer(voice, jobs=jobs)  # fails here if the engine cannot work
         self.voice = voice
         self.engine = self.synthesizer.engine
+        self._synthesizers = {_voice_key(voice): self.synthesizer}
 
     @property
     def synthesized(self) -> int:
-        return self.synthesizer.synthesized
+        return sum(s.synthesized for s in self._synthesizers.values())
+
+    def synthesizer_for(self, voice: VoiceSettings) -> Synthesizer:
+        """One synthesizer per voice, made on first use (an article in another language)."""
+        key = _voice_key(voice)
+        if key not in self._synthesizers:
+            self._synthesizers[key] = Synthesizer(voice, jobs=self.jobs)
+        return self._synthesizers[key]
 
     def render(self, items: list[WorkItem], progress: EpisodeProgress | None = None) -> Iterator[Outcome]:
         from .pipeline import render_episode
@@ -44,14 +53,16 @@ class LocalExecutor:
         for source, job, script in items:
             step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
             try:
-                yield source, render_episode(job, self.synthesizer, step, script=script)
+                synthesizer = self.synthesizer_for(job.voice)
+                yield source, render_episode(job, synthesizer, step, script=script)
             except EngineUnavailable:
                 raise
             except AudiocastError as exc:
                 yield source, exc
 
     def close(self) -> None:
-        self.synthesizer.close()
+        for synthesizer in self._synthesizers.values():
+            synthesizer.close()
 
     def __enter__(self):
         return self
@@ -65,11 +76,15 @@ class LocalExecutor:
 _worker_synthesizers: dict[str, Synthesizer] = {}
 
 
+def _voice_key(voice: VoiceSettings) -> str:
+    return json.dumps(voice.to_dict(), sort_keys=True, default=str)
+
+
 def render_on_worker(job, script: Script):
     """Run on a Dask worker: one engine per voice per worker process, its own segment cache."""
     from .pipeline import render_episode
 
-    key = json.dumps(job.voice.to_dict(), sort_keys=True, default=str)
+    key = _voice_key(job.voice)
     synthesizer = _worker_synthesizers.get(key)
     if synthesizer is None:
         synthesizer = Synthesizer(job.voice, jobs=1)

@@ -61,6 +61,7 @@ class ConvertResult:
     published: list[Episode] = field(default_factory=list)
     unchanged: list[Episode] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, one-line error)
+    notes: list[str] = field(default_factory=list)  # things the user should know, e.g. voice choice
 
 
 # --------------------------------------------------------------------------- stages
@@ -90,7 +91,7 @@ def content_hash(script: Script, voice_identity: dict, show: ShowConfig, article
         "v": __version__,
         "script": [(s.title, s.level, [(g.kind, g.spoken, g.written, g.pause_after) for g in s.segments])
                    for s in script.sections],
-        "voice": voice_identity,
+        "voice": voice_identity,  # VoiceSettings.to_dict() of the voice that reads it
         "production": show.production.to_dict(),
         "tags": [show.title, article.author or show.author, article.description, article.url],
     }
@@ -143,7 +144,7 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         duration_ms=timeline.duration_ms,
         timeline=timeline,
         script=script,
-        content_hash=content_hash(script, synthesizer.engine.identity, show, article),
+        content_hash=content_hash(script, job.voice.to_dict(), show, article),
         synthesized=synthesizer.synthesized - before,
     )
 
@@ -258,6 +259,27 @@ def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode |
     return existing
 
 
+def voice_for_article(article: Article, voice: VoiceSettings, show: ShowConfig) -> tuple[VoiceSettings, str | None]:
+    """The voice for this article: ``voice`` when it speaks the article's language, else
+    an installed voice that does (with a note), else ``voice`` with a note that none does."""
+    from .voices import primary_language, voice_for_language
+
+    wanted = primary_language(article.language)
+    have = primary_language(voice.language)
+    if not wanted or not have or wanted == have:
+        return voice, None
+    other = voice_for_language(wanted)
+    label = voice.name or voice.engine
+    if other is None:
+        return voice, (f"the article is in {article.language!r} but no voice for that language is "
+                       f"installed; reading it with {label} ({voice.language}). Add a Piper model "
+                       f"for it to voices/ or pick one with --voice")
+    lexicon = script_options(show).lexicon
+    if lexicon is not None:
+        other.lexicon = lexicon.phonemes()
+    return other, f"the article is in {article.language!r}; reading it with {other.name or other.engine}"
+
+
 def voice_settings(show: ShowConfig, engine: str | None = None, voice: str | None = None) -> VoiceSettings:
     """The voice to use: a preset from voices/*.toml, else the engine's default voice."""
     from .voices import resolve_voice
@@ -283,6 +305,7 @@ def convert(
     stdin_text: str | None = None,
     loader: Callable[[str], Article] | None = None,
     defer_publish: bool = False,
+    on_note: Callable[[str, str], None] | None = None,
 ) -> ConvertResult:
     """Convert each source and publish it; a failed source is recorded and the rest go on.
 
@@ -303,7 +326,12 @@ def convert(
         try:
             article = load(source)
             script = build_script_for(article, show)
-            digest = content_hash(script, executor.engine.identity, show, article)
+            voice, note = voice_for_article(article, executor.voice, show)
+            if note:
+                result.notes.append(f"{source}: {note}")
+                if on_note:
+                    on_note(source, note)
+            digest = content_hash(script, voice.to_dict(), show, article)
             existing = None if force else unchanged_episode(out_dir, article, digest)
         except AudiocastError as exc:
             _record_failure(result, source, exc, on_done)
@@ -314,7 +342,7 @@ def convert(
                 on_done(source, existing, None)
             continue
         cover = _episode_cover(out_dir, show)
-        job = RenderJob(article=article, show=show, voice=executor.voice,
+        job = RenderJob(article=article, show=show, voice=voice,
                         cover=cover[0] if cover else None,
                         cover_mime=cover[1] if cover else "image/jpeg")
         articles[source] = article

@@ -134,3 +134,30 @@ def list_voices() -> list[VoiceListing]:
         note = reasons[name] or ("needs the network" if cls.online else "offline")
         rows.append(VoiceListing("engine", name, name, "-", reasons[name] is None, note))
     return rows
+
+
+def primary_language(tag: str | None) -> str:
+    """'en-US' -> 'en'; empty for no tag."""
+    return (tag or "").replace("_", "-").split("-")[0].lower()
+
+
+def voice_for_language(language: str) -> VoiceSettings | None:
+    """A usable voice that speaks ``language``: an offline preset, else a Piper model, else an online preset."""
+    from .engines.piper import find_models
+
+    wanted = primary_language(language)
+    if not wanted:
+        return None
+    engines = registry()
+    usable = [p for p in load_presets().values()
+              if primary_language(p.language) == wanted and p.engine in engines
+              and engines[p.engine].check_available() is None]
+    offline = [p for p in usable if not engines[p.engine].online]
+    if offline:
+        return offline[0].to_voice()
+    for model in find_models():
+        if primary_language(model.language) == wanted:
+            return VoiceSettings(engine="piper", name=model.name, language=model.language)
+    if usable:
+        return usable[0].to_voice()
+    return None
