@@ -269,15 +269,18 @@ def voice_for_article(article: Article, voice: VoiceSettings, show: ShowConfig) 
     if not wanted or not have or wanted == have:
         return voice, None
     other = voice_for_language(wanted)
-    label = voice.name or voice.engine
     if other is None:
         return voice, (f"the article is in {article.language!r} but no voice for that language is "
-                       f"installed; reading it with {label} ({voice.language}). Add a Piper model "
-                       f"for it to voices/ or pick one with --voice")
+                       f"installed; reading it with {_voice_label(voice)} ({voice.language}). Add a "
+                       f"Piper model for it to voices/ or pick one with --voice")
     lexicon = script_options(show).lexicon
     if lexicon is not None:
         other.lexicon = lexicon.phonemes()
-    return other, f"the article is in {article.language!r}; reading it with {other.name or other.engine}"
+    return other, f"the article is in {article.language!r}; reading it with {_voice_label(other)}"
+
+
+def _voice_label(voice: VoiceSettings) -> str:
+    return f"the {voice.engine} voice {voice.name}" if voice.name else f"{voice.engine}'s default voice"
 
 
 def voice_settings(show: ShowConfig, engine: str | None = None, voice: str | None = None) -> VoiceSettings:
