@@ -197,3 +197,15 @@ def test_flat_keys_and_unknown_settings(tmp_path):
     path.write_text('[show\n')
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_config(path)
+
+
+def test_custom_bumper_paths_are_relative_to_the_config_file(tmp_path):
+    from audiocast.config import load_config
+
+    folder = tmp_path / "show"
+    folder.mkdir()
+    (folder / "audiocast.toml").write_text(
+        '[production]\nintro_bumper = "sounds/intro.wav"\ntransition_bumper = "none"\n')
+    config = load_config(folder / "audiocast.toml")
+    assert config.production.intro_bumper == str(folder / "sounds" / "intro.wav")
+    assert config.production.transition_bumper == "none"
