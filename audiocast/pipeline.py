@@ -259,6 +259,21 @@ def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode |
     return existing
 
 
+def with_resolved_paths(show: ShowConfig) -> ShowConfig:
+    """The show with custom bumper files made absolute against its config file's folder,
+    so a render job finds them wherever it runs."""
+    from dataclasses import replace
+
+    changes = {}
+    for name in ("intro_bumper", "transition_bumper", "outro_bumper"):
+        value = getattr(show.production, name)
+        if value and value != "none":
+            changes[name] = str(show.resolve_path(value))
+    if not changes:
+        return show
+    return replace(show, production=replace(show.production, **changes))
+
+
 def voice_for_article(article: Article, voice: VoiceSettings, show: ShowConfig) -> tuple[VoiceSettings, str | None]:
     """The voice for this article: ``voice`` when it speaks the article's language, else
     an installed voice that does (with a note), else ``voice`` with a note that none does."""
@@ -322,6 +337,7 @@ def convert(
     from .ingest import load_article
 
     load = loader or (lambda source: load_article(source, stdin_text=stdin_text))
+    show = with_resolved_paths(show)
     result = ConvertResult()
     articles: dict[str, Article] = {}
     work = []

@@ -209,3 +209,16 @@ def test_custom_bumper_paths_are_relative_to_the_config_file(tmp_path):
     config = load_config(folder / "audiocast.toml")
     assert config.production.intro_bumper == str(folder / "sounds" / "intro.wav")
     assert config.production.transition_bumper == "none"
+
+
+def test_custom_bumper_paths_are_relative_to_the_config_file(tmp_path):
+    from audiocast.config import load_config
+    from audiocast.pipeline import with_resolved_paths
+
+    folder = tmp_path / "show"
+    folder.mkdir()
+    (folder / "audiocast.toml").write_text(
+        '[production]\nintro_bumper = "sounds/intro.wav"\ntransition_bumper = "none"\n')
+    config = with_resolved_paths(load_config(folder / "audiocast.toml"))
+    assert config.production.intro_bumper == str(folder / "sounds" / "intro.wav")
+    assert config.production.transition_bumper == "none"
