@@ -348,14 +348,9 @@ def load_config(path: str | Path | None = None, search_dir: str | Path = ".") ->
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     try:
-        config = ShowConfig.from_dict(data, path=str(path))
+        return ShowConfig.from_dict(data, path=str(path))
     except TypeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    for name in ("intro_bumper", "transition_bumper", "outro_bumper"):
-        value = getattr(config.production, name)
-        if value and value != "none":  # custom sounds are relative to the config file
-            setattr(config.production, name, str(config.resolve_path(value)))
-    return config
 
 
 # --------------------------------------------------------------------------- init template

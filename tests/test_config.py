@@ -201,18 +201,6 @@ def test_flat_keys_and_unknown_settings(tmp_path):
 
 def test_custom_bumper_paths_are_relative_to_the_config_file(tmp_path):
     from audiocast.config import load_config
-
-    folder = tmp_path / "show"
-    folder.mkdir()
-    (folder / "audiocast.toml").write_text(
-        '[production]\nintro_bumper = "sounds/intro.wav"\ntransition_bumper = "none"\n')
-    config = load_config(folder / "audiocast.toml")
-    assert config.production.intro_bumper == str(folder / "sounds" / "intro.wav")
-    assert config.production.transition_bumper == "none"
-
-
-def test_custom_bumper_paths_are_relative_to_the_config_file(tmp_path):
-    from audiocast.config import load_config
     from audiocast.pipeline import with_resolved_paths
 
     folder = tmp_path / "show"
