@@ -84,16 +84,75 @@ def render_on_worker(job, script: Script):
     """Run on a Dask worker: one engine per voice per worker process, its own segment cache."""
     from .pipeline import render_episode
 
-    key = _voice_key(job.voice)
+    return render_episode(job, _worker_synthesizer(job.voice), script=script)
+
+
+def synthesize_on_worker(voice: VoiceSettings, texts: list[str]):
+    """Run on a Dask worker: clips for a batch of one long article's sentences."""
+    return _worker_synthesizer(voice).render(texts)
+
+
+def _worker_synthesizer(voice: VoiceSettings) -> Synthesizer:
+    key = _voice_key(voice)
     synthesizer = _worker_synthesizers.get(key)
     if synthesizer is None:
-        synthesizer = Synthesizer(job.voice, jobs=1)
+        synthesizer = Synthesizer(voice, jobs=1)
         _worker_synthesizers[key] = synthesizer
-    return render_episode(job, synthesizer, script=script)
+    return synthesizer
+
+
+class ClusterSynthesizer:
+    """A Synthesizer look-alike that spreads one article's sentences over the cluster in
+    batches, so a book-length source does not wait on one worker. Clips also go into the
+    client's cache, so a re-conversion after an edit needs the cluster only for new text."""
+
+    BATCH = 24
+
+    def __init__(self, client, voice: VoiceSettings, engine, retries: int):
+        from .synth import SegmentCache
+
+        self.client = client
+        self.voice = voice
+        self.engine = engine
+        self.retries = retries
+        self.cache = SegmentCache()
+        self.namespace = engine.cache_namespace()
+        self.synthesized = 0
+
+    def render(self, texts: list[str], progress=None):
+        from distributed import as_completed
+
+        unique = list(dict.fromkeys(texts))
+        found = {t: c for t in unique if (c := self.cache.get(self.namespace, t)) is not None}
+        missing = [t for t in unique if t not in found]
+        batches = [missing[i:i + self.BATCH] for i in range(0, len(missing), self.BATCH)]
+        futures = {self.client.submit(synthesize_on_worker, self.voice, batch, pure=False,
+                                      retries=self.retries): batch for batch in batches}
+        if progress:
+            progress(len(found), len(unique))
+        try:
+            for future in as_completed(futures):
+                for text, clip in zip(futures[future], future.result()):
+                    found[text] = clip
+                    self.cache.put(self.namespace, text, clip)
+                    self.synthesized += 1
+                if progress:
+                    progress(len(found), len(unique))
+        finally:
+            pending = [f for f in futures if not f.done()]
+            if pending:
+                self.client.cancel(pending)
+        return [found[t] for t in texts]
 
 
 class DaskExecutor:
-    """Submits one task per episode to a Dask cluster; lost workers are retried elsewhere."""
+    """Submits one task per episode to a Dask cluster; lost workers are retried elsewhere.
+
+    An article longer than SPLIT_SEGMENTS sentences is split instead: its sentences go
+    to the workers in batches and the client assembles the episode.
+    """
+
+    SPLIT_SEGMENTS = 400
 
     def __init__(self, voice: VoiceSettings, address: str, retries: int = 2):
         try:
@@ -115,11 +174,14 @@ class DaskExecutor:
     def render(self, items: list[WorkItem], progress: EpisodeProgress | None = None) -> Iterator[Outcome]:
         from distributed import as_completed
 
+        whole = [item for item in items if _segment_count(item[2]) <= self.SPLIT_SEGMENTS]
+        split = [item for item in items if _segment_count(item[2]) > self.SPLIT_SEGMENTS]
         futures = {
             self.client.submit(render_on_worker, job, script, pure=False, retries=self.retries,
                                key=f"render-{index}-{os.urandom(4).hex()}"): source
-            for index, (source, job, script) in enumerate(items)
+            for index, (source, job, script) in enumerate(whole)
         }
+        yield from self._render_split(split, progress)
         try:
             for future in as_completed(futures):
                 source = futures[future]
@@ -138,6 +200,23 @@ class DaskExecutor:
             if pending:
                 self.client.cancel(pending)
 
+    def _render_split(self, items: list[WorkItem], progress: EpisodeProgress | None) -> Iterator[Outcome]:
+        from .pipeline import render_episode
+
+        for source, job, script in items:
+            synthesizer = ClusterSynthesizer(self.client, job.voice, self._engine_for(job.voice), self.retries)
+            step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
+            try:
+                rendered = render_episode(job, synthesizer, step, script=script)
+            except AudiocastError as exc:
+                yield source, exc
+                continue
+            self.synthesized += synthesizer.synthesized
+            yield source, rendered
+
+    def _engine_for(self, voice: VoiceSettings):
+        return self.engine if voice == self.voice else create_engine(voice)
+
     def close(self) -> None:
         self.client.close()
 
@@ -146,6 +225,10 @@ class DaskExecutor:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _segment_count(script: Script) -> int:
+    return sum(len(section.segments) for section in script.sections)
 
 
 def make_executor(voice: VoiceSettings, *, jobs: int | None = None, scheduler: str | None = None):

@@ -115,3 +115,24 @@ def test_a_killed_worker_does_not_lose_or_duplicate_episodes(tmp_path, articles,
     assert len({e["guid"] for e in episodes.values()}) == 3
     assert sorted(p.name for p in (out / "episodes").glob("*.mp3")) == sorted(
         f"{Path(e).stem}.mp3" for e in ["baking-bread-at-home", "finding-the-north-star", "reading-the-tides"])
+
+
+def test_a_long_article_is_split_across_the_workers(tmp_path, articles, cluster):
+    from distributed import get_task_stream
+
+    from audiocast.config import ShowConfig
+    from audiocast.executors import DaskExecutor
+    from audiocast.pipeline import convert, voice_settings
+
+    local_cluster, client = cluster
+    show = ShowConfig()
+    with DaskExecutor(voice_settings(show), local_cluster.scheduler_address) as executor:
+        executor.SPLIT_SEGMENTS = 3  # every test article counts as long here
+        with get_task_stream(client) as stream:
+            result = convert([str(articles[0])], tmp_path / "out", show, executor=executor)
+    assert not result.failed and len(result.published) == 1
+    names = {task["key"][0] if isinstance(task["key"], tuple) else task["key"] for task in stream.data}
+    assert any(str(name).startswith("synthesize_on_worker") for name in names)
+    assert not any(str(name).startswith("render-") for name in names)
+    episode = result.published[0]
+    assert [c["title"] for c in episode.chapters] == ["Introduction", "The Starter", "Keeping It Alive", "The Bake"]
