@@ -214,3 +214,17 @@ def test_interrupted_conversion_resumes_and_the_feed_stays_valid(tmp_path):
     assert made <= total - 8
     entries = feedparser.parse((out / "feed.xml").read_bytes()).entries
     assert sorted(e.title for e in entries) == ["Harbor Notes", "The Fleet Returns"]
+
+
+def test_site_lists_subsections_inside_their_sections(converted):
+    import lxml.html
+
+    page = lxml.html.parse(str(converted["out"] / "index.html")).getroot()
+    assert page.get("lang")
+    top = page.xpath("//nav/ol/li")
+    assert top[0].xpath("string(./a)").endswith("Introduction")
+    section = next(li for li in top if "Why the US Has Low Expectations" in li.xpath("string(./a)"))
+    nested = [a.xpath("string()") for a in section.xpath("./ol/li/a")]
+    assert any("Continued Battlefield Stalemate" in text for text in nested)
+    assert any("Historical Lessons from Previous Conflicts" in text for text in nested)
+    assert len(top) == len(LEVEL1)

@@ -139,13 +139,17 @@ def _load_chapters(out_dir: Path, episode: Episode) -> list[dict]:
             chapters = json.loads(path.read_text(encoding="utf-8")).get("chapters", [])
         except (ValueError, AttributeError):
             chapters = episode.chapters
+    # the JSON chapters have no levels; the catalog's rows (same order) do
+    levels = {(c.get("title"), round(c.get("start_ms", -1000) / 1000, 2)): c.get("level", 1)
+              for c in episode.chapters or [] if isinstance(c, dict)}
     usable = []
     for chapter in chapters or []:
         start = chapter.get("startTime", chapter.get("start"))
         if start is None and isinstance(chapter.get("start_ms"), (int, float)):
             start = chapter["start_ms"] / 1000
         if isinstance(start, (int, float)) and chapter.get("title"):
-            usable.append({"start": float(start), "title": str(chapter["title"])})
+            level = chapter.get("level") or levels.get((chapter["title"], round(float(start), 2)), 1)
+            usable.append({"start": float(start), "title": str(chapter["title"]), "level": int(level)})
     return sorted(usable, key=lambda c: c["start"])
 
 
@@ -212,15 +216,26 @@ def _episode_html(show: ShowConfig, episode: Episode, out_dir: Path) -> str:
             f'<h4 id="chapters-{slug}">Chapters</h4>',
             '<ol class="chapters">',
         ]
-        for chapter in chapters:
+        nested = False  # level-2 chapters form a list inside their section's item
+        for index, chapter in enumerate(chapters):
             start = chapter["start"]
             stamp = format_time(start)
+            sub = chapter["level"] > 1 and index > 0
+            if sub and not nested:
+                html.append('<ol class="chapters">')
+                nested = True
+            elif not sub and nested:
+                html.append("</ol></li>")
+                nested = False
+            elif not sub and index > 0:
+                html.append("</li>")
             html.append(
                 f'<li><a href="{audio_href}#t={start:g}" data-player="{player_id}" '
                 f'data-start="{start:g}" aria-label="{escape(chapter["title"])}, at {stamp}">'
-                f'<span class="time" aria-hidden="true">{stamp}</span>{escape(chapter["title"])}</a></li>'
+                f'<span class="time" aria-hidden="true">{stamp}</span>{escape(chapter["title"])}</a>'
+                + ("</li>" if sub else "")
             )
-        html += ["</ol>", "</nav>"]
+        html += ["</ol></li>" if nested else "</li>", "</ol>", "</nav>"]
 
     if files["vtt"].is_file():
         cues = parse_vtt(files["vtt"].read_text(encoding="utf-8", errors="replace"))
