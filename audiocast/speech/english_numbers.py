@@ -131,11 +131,21 @@ def read_phone_numbers(text: str) -> str:
 
     def say(match: re.Match) -> str:
         raw = match.group()
+        if "word" in match.re.groupindex:
+            raw = raw[len(match["word"]):]
         groups = re.findall(r"\d+", raw)
         spoken = ", ".join(digits(g) for g in groups)
         return ("plus " + spoken) if raw.startswith("+") else spoken
 
-    return _PHONE.sub(say, text)
+    text = _PHONE.sub(say, text)
+    return _LOCAL_PHONE.sub(lambda m: m["word"] + say(m), text)
+
+
+# a bare 555-1234 is a phone number only after a word that says so (else it is a range)
+_LOCAL_PHONE = re.compile(
+    r"(?P<word>\b(?:[Cc]all|[Pp]hone|[Tt]el\.?|[Dd]ial|[Ff]ax|[Tt]ext|[Nn]umber|[Hh]otline)(?:\s(?:us|me|them|at|on)){0,2}:?\s)"
+    r"\d{3}-\d{4}(?![\w-])"
+)
 
 
 _IP = re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w]|\.\d)")
@@ -228,6 +238,11 @@ _CLOCK = re.compile(
 )
 _HOUR_MERIDIEM = re.compile(r"(?<![\w:.])(?P<h>1[0-2]|0?[1-9])\s?" + _MERIDIEM + r"(?![\w])")
 _RATIO = re.compile(r"(?<![\w:.])\d+(?::\d+)+(?![\w:])")
+# "10am-2pm", "9:30 - 11:00 am": the dash between two times is "to"
+_TIME_RANGE = re.compile(
+    r"(?P<first>(?<![\w:.])(?:[01]?\d|2[0-3])(?::[0-5]\d)?(?:\s?[aApP]\.?\s?[mM]\.?)?)\s?[-\u2013]\s?"
+    r"(?=(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s?[aApP]\.?\s?[mM]\.?(?![\w])|(?:[01]?\d|2[0-3]):[0-5]\d(?![\w:]))"
+)
 
 
 def _meridiem(raw: str) -> str:
@@ -261,6 +276,7 @@ def read_times(text: str) -> str:
         ap = match["ap"]
         return _keep_stop(match, f"{cardinal(int(match['h']))} {_meridiem(ap)}", ap.endswith("."))
 
+    text = _TIME_RANGE.sub(lambda m: f"{m['first']} to ", text)
     text = _CLOCK.sub(clock, text)
     text = _HOUR_MERIDIEM.sub(hour_only, text)
     return _RATIO.sub(lambda m: " to ".join(number(part) for part in m.group().split(":")), text)
@@ -551,7 +567,7 @@ def read_ordinals(text: str) -> str:
 _DECADE = re.compile(r"(?<![\w.])(?:(?P<century>1[1-9]|20)|')?(?P<decade>\d0)'?s(?![\w])")
 
 
-_PLURAL_NUMBER = re.compile(r"(?<![\w.,])(\d{2,})'?s(?![\w])")
+_PLURAL_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{2,})'?s(?![\w])")
 
 
 @_needs_digits
@@ -564,7 +580,7 @@ def read_decades(text: str) -> str:
         return _pluralize_number(cardinal(int(match["decade"])))
 
     def plural(match: re.Match) -> str:
-        value = int(match[1])
+        value = int(match[1].replace(",", ""))
         if value in (100, 1000, 1_000_000):
             return {100: "hundreds", 1000: "thousands", 1_000_000: "millions"}[value]
         return _pluralize_number(cardinal(value))

@@ -142,6 +142,8 @@ def test_read_phone_numbers():
         ("Ring +44 20 7946 0958", "Ring plus four four, two zero, seven nine four six, zero nine five eight"),
         ("Dial 020 7946 0958", "Dial zero two zero, seven nine four six, zero nine five eight"),
         ("In 2019-2021 prices rose", "In 2019-2021 prices rose"),
+        ("Call us at 555-1234 today", "Call us at five five five, one two three four today"),
+        ("Between 100-1000 people", "Between 100-1000 people"),
     ])
 
 
@@ -177,6 +179,8 @@ def test_read_times():
         ("At 9:00", "At nine o'clock"),
         ("At 07:15", "At seven fifteen"),
         ("Open 9am to 5 PM", "Open nine A-M to five P-M"),
+        ("Open 10am-2pm", "Open ten A-M to two P-M"),
+        ("From 9:30-11:00 we talk", "From nine thirty to eleven o'clock we talk"),
         ("A 16:9 screen", "A sixteen to nine screen"),
         ("A 1:1:1 mix", "A one to one to one mix"),
     ])
@@ -229,6 +233,7 @@ def test_read_decades_and_scales():
         ("the 2000s", "the two thousands"),
         ("F-35s and 747s", "F-thirty-fives and seven hundred forty-sevens"),
         ("100s of people", "hundreds of people"),
+        ("1,000s of people", "thousands of people"),
     ])
     check(num.read_attached_scales, [
         ("a 5bn deal", "a five billion deal"),
