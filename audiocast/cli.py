@@ -321,19 +321,10 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
 ) -> None:
     """Serve the output folder over HTTP (HEAD, byte ranges, ETag), like a podcast host."""
-    from .publish.serve import make_server
+    from .publish.serve import serve as serve_folder
 
-    if not output.is_dir():
-        raise ConfigError(f"output folder {output} does not exist")
-    server = make_server(output, host=host, port=port)
-    bound = server.server_address
-    err.print(f"serving {output} at http://{bound[0]}:{bound[1]}/  (feed: /feed.xml; Ctrl-C stops)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_folder(output, host=host, port=port,
+                 on_ready=lambda url: err.print(f"serving {output} at {url}  (feed: {url}feed.xml; Ctrl-C stops)"))
 
 
 @app.command()

@@ -234,9 +234,11 @@ def make_server(out_dir: str | Path, host: str = "127.0.0.1", port: int = 8000,
 
 
 def serve(out_dir: str | Path, host: str = "127.0.0.1", port: int = 8000,
-          quiet: bool = False) -> None:
-    """Serve ``out_dir`` until interrupted (Ctrl-C)."""
+          quiet: bool = False, on_ready=None) -> None:
+    """Serve ``out_dir`` until interrupted (Ctrl-C); ``on_ready(url)`` is called once listening."""
     server = make_server(out_dir, host, port, quiet=quiet)
+    if on_ready is not None:
+        on_ready(server_url(server))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
