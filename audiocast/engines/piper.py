@@ -136,9 +136,11 @@ class PiperEngine(Engine):
         super().__init__(voice)
         self.model = resolve_model(voice.name, voice.options)
         try:
-            self._voice = load_voice(self.model, int(voice.options.get("threads", 0)))
-        except Exception as exc:
-            raise EngineUnavailable(f"cannot load Piper model {self.model.model}: {exc}") from exc
+            config = json.loads(self.model.config.read_text(encoding="utf-8"))
+            self.sample_rate = int(config["audio"]["sample_rate"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise EngineUnavailable(f"unreadable Piper voice config {self.model.config}: {exc}") from exc
+        self._loaded = None  # the ONNX model loads on first use: an unchanged article needs none
         from piper import SynthesisConfig
 
         opts = voice.options
@@ -149,7 +151,15 @@ class PiperEngine(Engine):
             noise_w_scale=_float_or_none(opts.get("noise_w_scale")),
             normalize_audio=False,
         )
-        self.sample_rate = self._voice.config.sample_rate
+
+    @property
+    def _voice(self):
+        if self._loaded is None:
+            try:
+                self._loaded = load_voice(self.model, int(self.voice.options.get("threads", 0)))
+            except Exception as exc:
+                raise EngineUnavailable(f"cannot load Piper model {self.model.model}: {exc}") from exc
+        return self._loaded
 
     @classmethod
     def check_available(cls) -> str | None:

@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import feedparser
 import lxml.html
 from lxml import etree
 
@@ -63,6 +62,8 @@ def read_blog_feed(url_or_path: str) -> list[Post]:
             raise IngestError(f"no such feed file: {url_or_path}")
         data = path.read_bytes()
         headers = {"content-location": path.resolve().as_uri()}
+    import feedparser  # imported when a feed is read, not for every article
+
     parsed = feedparser.parse(data, response_headers=headers)
     if not parsed.get("version") and not parsed.entries:
         raise IngestError(f"not an RSS or Atom feed: {url_or_path}")

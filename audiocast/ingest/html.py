@@ -18,7 +18,6 @@ from datetime import datetime
 from urllib.parse import urljoin
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from ..models import Article
@@ -76,6 +75,8 @@ def parse_html(html: str, url: str | None = None, source: str = "") -> Article:
         html = f"<html><body><article>{html}</article></body></html>"
     tree = _load(html)
     base = _base_url(tree, url)
+    import trafilatura  # heavy: imported only when a page is extracted
+
     document = trafilatura.bare_extraction(
         tree,
         url=base,
