@@ -82,7 +82,20 @@ def machine_info() -> dict:
         "os": platform.platform(),
         "load_average": list(load) if load else None,
         "versions": versions,
+        "source": source_version(),
     }
+
+
+def source_version() -> str | None:
+    """The commit being measured, marked when the working tree has changes."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=HERE,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + (" (with uncommitted changes)" if dirty else "")
 
 
 def usable_cores() -> int:
@@ -162,6 +175,7 @@ class Run:
     max_process_rss: int | None = None
     ok: bool = True
     error: str | None = None
+    note: str | None = None
     steps: list[dict] = field(default_factory=list)
 
     @property
@@ -194,6 +208,11 @@ def run_command(cmd: list[str], *, env: dict, cwd: Path, log: Path) -> dict:
         "max_process_rss": usage.ru_maxrss * 1024,  # kibibytes on Linux
         "cpu_s": usage.ru_utime + usage.ru_stime,  # includes the children it reaped (the pool)
     }
+
+
+def episode_state(out: Path) -> list[tuple[str, int, int]]:
+    """Identity of the published MP3s: a re-render replaces the file (new inode and mtime)."""
+    return [(p.name, p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(out.glob("episodes/*.mp3"))]
 
 
 def tail(path: Path, lines: int = 6) -> str:
@@ -319,7 +338,8 @@ class Bench:
         self.runs.setdefault(run.name, []).append(run)
         status = "ok" if run.ok else f"FAILED ({run.error})"
         audio = f", {run.audio_s:.0f} s of audio" if run.audio_s else ""
-        print(f"  {run.name:<10} {run.wall_s:8.1f} s{audio}  {status}", flush=True)
+        note = f"; {run.note}" if run.note else ""
+        print(f"  {run.name:<10} {run.wall_s:8.1f} s{audio}  {status}{note}", flush=True)
         return run
 
     # measurements
@@ -342,9 +362,13 @@ class Bench:
                   "-ac", "1", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", BITRATE, mp3]
         return self.record(measure(name, [piper, encode], env=env, cwd=work, log=self.log, audio=mp3))
 
-    def convert(self, name: str, article: Path, out: Path, work: Path, env: dict, *extra) -> Run:
+    def convert(self, name: str, article: Path, out: Path, work: Path, env: dict, *extra,
+                check=None) -> Run:
         cmd = self.audiocast("convert", article, "-o", out, *extra)
-        return self.record(measure(name, [cmd], env=env, cwd=work, log=self.log, audio=out))
+        run = measure(name, [cmd], env=env, cwd=work, log=self.log, audio=out)
+        if check is not None and run.ok:
+            run.note = check()
+        return self.record(run)
 
     def long_chain(self, wanted: set[str], repeat_index: int) -> None:
         """cold, then unchanged and edited re-converts in the same output folder and cache."""
@@ -356,7 +380,10 @@ class Bench:
         if not cold.ok:
             return
         if "unchanged" in wanted:
-            self.convert("unchanged", article, out, work, env)
+            before = episode_state(out)
+            self.convert("unchanged", article, out, work, env, check=lambda: (
+                "skipped: episode file untouched" if episode_state(out) == before
+                else "NOT skipped: the episode was rendered again"))
         if "edited" in wanted:
             pristine = LONG.read_text(encoding="utf-8")
             edited, paragraph = edit_paragraph(pristine, EDIT_PHRASES[repeat_index % len(EDIT_PHRASES)])
@@ -364,8 +391,11 @@ class Bench:
             self.facts["edited_paragraph_words"] = word_count(paragraph)
             self.facts["edited_paragraph_start"] = paragraph[:80]
             article.write_text(edited, encoding="utf-8")
+            before = episode_state(out)
             try:
-                self.convert("edited", article, out, work, env)
+                self.convert("edited", article, out, work, env, check=lambda: (
+                    "episode rendered again" if episode_state(out) != before
+                    else "NOT re-rendered: the edit was not picked up"))
             finally:
                 article.write_text(pristine, encoding="utf-8")
 
@@ -478,6 +508,10 @@ class Bench:
                   f"{fmt(s.peak_tree_rss and s.peak_tree_rss / MIB, '14.0f')}"
                   f"{fmt(s.max_process_rss and s.max_process_rss / MIB, '14.0f')}"
                   f"  {sum(r.ok for r in runs)}/{len(runs)}  {labels[name]}")
+        for name in MEASUREMENTS:
+            for run in self.runs.get(name, []):
+                if run.note:
+                    print(f"  {name}: {run.note}")
         print()
         rows = self.ratios()
         for row in rows:
@@ -540,7 +574,8 @@ def main() -> int:
           f"Python {machine['python']}, {machine['os']}")
     if machine["load_average"]:
         print(f"load average at start: {', '.join(f'{x:.2f}' for x in machine['load_average'])}")
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items() if v))
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items() if v)
+          + (f"; source {machine['source']}" if machine["source"] else ""))
 
     bench = Bench(args)
     bench.facts["started"] = bench.started
