@@ -36,6 +36,7 @@ class RenderJob:
     published: datetime | None = None
     cover: bytes | None = None
     cover_mime: str = "image/jpeg"
+    episode_art: bool = False  # the cover is this episode's own art (from the article)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class RenderedEpisode:
     script: Script
     content_hash: str
     synthesized: int = 0  # clips made by the engine rather than found in the cache
+    art: bytes | None = None  # episode artwork (JPEG) made from the article's lead image
 
 
 @dataclass
@@ -93,7 +95,7 @@ def content_hash(script: Script, voice_identity: dict, show: ShowConfig, article
                    for s in script.sections],
         "voice": voice_identity,  # VoiceSettings.to_dict() of the voice that reads it
         "production": show.production.to_dict(),
-        "tags": [show.title, article.author or show.author, article.description, article.url],
+        "tags": [show.title, article.author or show.author, article.description, article.url, article.image],
     }
     blob = json.dumps(payload, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()
@@ -146,6 +148,7 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         script=script,
         content_hash=content_hash(script, job.voice.to_dict(), show, article),
         synthesized=synthesizer.synthesized - before,
+        art=job.cover if job.episode_art else None,
     )
 
 
@@ -196,6 +199,11 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
         atomic_write_text(files["vtt"], rendered.vtt)
         atomic_write_text(files["srt"], rendered.srt)
         atomic_write_text(files["chapters"], rendered.chapters_json)
+        art = out_dir / "episodes" / f"{slug}.jpg"
+        if rendered.art:
+            atomic_write_bytes(art, rendered.art)
+        else:
+            art.unlink(missing_ok=True)
         episode = Episode(
             guid=guid,
             slug=slug,
@@ -360,10 +368,14 @@ def convert(
             if on_done:
                 on_done(source, existing, None)
             continue
-        cover = _episode_cover(out_dir, show)
-        job = RenderJob(article=article, show=show, voice=voice,
-                        cover=cover[0] if cover else None,
-                        cover_mime=cover[1] if cover else "image/jpeg")
+        art, art_note = lead_image_art(article)
+        if art_note:
+            result.notes.append(f"{source}: {art_note}")
+            if on_note:
+                on_note(source, art_note)
+        cover = (art, "image/jpeg") if art else _episode_cover(out_dir, show)
+        job = RenderJob(article=article, show=show, voice=voice, cover=cover[0], cover_mime=cover[1],
+                        episode_art=art is not None)
         articles[source] = article
         work.append((source, job, script))
         if on_start:
@@ -456,7 +468,31 @@ def _is_engine_unavailable(exc: Exception) -> bool:
     return isinstance(exc, EngineUnavailable)
 
 
-def _episode_cover(out_dir: Path, show: ShowConfig) -> tuple[bytes, str] | None:
+def lead_image_art(article: Article) -> tuple[bytes | None, str | None]:
+    """Episode artwork from the article's lead image (a URL or a file), or (None, why not)."""
+    from .errors import IngestError, PublishError
+    from .publish.artwork import square_episode_art
+
+    image = article.image
+    if not image:
+        return None, None
+    try:
+        if image.startswith(("http://", "https://")):
+            from .ingest.web import download_bytes
+
+            data = download_bytes(image, timeout=15, max_bytes=15_000_000, max_redirects=5,
+                                  accept="image/*").content
+        else:
+            path = Path(image)
+            if not path.is_absolute() and article.source and article.source != "-":
+                path = Path(article.source).parent / path
+            data = path.read_bytes()
+        return square_episode_art(data), None
+    except (IngestError, PublishError, OSError) as exc:
+        return None, f"lead image not used as episode art ({exc}); using the show's cover"
+
+
+def _episode_cover(out_dir: Path, show: ShowConfig) -> tuple[bytes, str]:
     from .publish.artwork import ensure_cover
 
     path = ensure_cover(Path(out_dir), show)

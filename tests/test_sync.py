@@ -24,11 +24,23 @@ POSTS = [
     ("bridge-repairs", "Bridge Repairs Begin", None),  # no full text in the feed: the page is fetched
 ]
 
-PAGE = """<!doctype html><html lang="en"><head><title>{title} | Town Notes</title></head><body>
+PAGE = """<!doctype html><html lang="en"><head><title>{title} | Town Notes</title>
+<meta property="og:image" content="/img/lead.png"></head><body>
 <nav><a href="/">Home</a> <a href="/about">About</a></nav>
 <article><h1>{title}</h1><p>Crews closed the east lane on Monday morning.</p>
 <p>The work should take three weeks if the weather holds.</p></article>
 <footer>Subscribe to our newsletter! Share on Twitter.</footer></body></html>"""
+
+
+def lead_image() -> bytes:
+    """A wide 1600x900 picture, as article lead images usually are."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (1600, 900), (30, 90, 140)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 class Blog:
@@ -44,6 +56,8 @@ class Blog:
             def do_GET(self):
                 if self.path == "/feed.xml":
                     body, kind = blog.feed().encode(), "application/rss+xml"
+                elif self.path == "/img/lead.png":
+                    body, kind = lead_image(), "image/png"
                 elif self.path.startswith("/posts/"):
                     slug = self.path.rsplit("/", 1)[1]
                     match = [p for p in blog.posts if p[0] == slug]
@@ -119,6 +133,18 @@ def test_sync_converts_new_posts_once(blog, tmp_path):
 
     vtt = (out / "episodes" / "bridge-repairs-begin.vtt").read_text()
     assert "three weeks" in vtt and "newsletter" not in vtt.lower() and "Home" not in vtt
+
+    # the fetched post's lead image becomes its square episode art, in the feed and the MP3
+    from mutagen.id3 import ID3
+    from PIL import Image
+
+    art = out / "episodes" / "bridge-repairs-begin.jpg"
+    with Image.open(art) as image:
+        assert image.size == (1400, 1400) and image.mode == "RGB"
+    entry = next(e for e in feedparser.parse((out / "feed.xml").read_bytes()).entries
+                 if e.title == "Bridge Repairs Begin")
+    assert entry.image["href"].endswith("episodes/bridge-repairs-begin.jpg")
+    assert ID3(out / "episodes" / "bridge-repairs-begin.mp3").getall("APIC")[0].data == art.read_bytes()
 
     second = sync(blog, out)
     assert second.returncode == 0, second.stderr

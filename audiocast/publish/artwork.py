@@ -173,3 +173,21 @@ def render_cover(title: str, size: int = ARTWORK_MIN_PX, comment: str = "") -> b
     out = io.BytesIO()
     image.save(out, "JPEG", quality=88, optimize=True, progressive=False, comment=comment)
     return out.getvalue()
+
+
+def square_episode_art(data: bytes, size_px: int = ARTWORK_MIN_PX) -> bytes:
+    """An article's lead image as episode artwork: centre-cropped to a square, RGB,
+    ``size_px`` wide (Apple's 1400-3000 px rule), JPEG. Raises PublishError if the
+    bytes are not an image Pillow can read."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            square = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGB"), (size_px, size_px),
+                                  method=Image.Resampling.LANCZOS)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise PublishError(f"lead image is not a readable picture: {exc}") from None
+    out = io.BytesIO()
+    square.save(out, format="JPEG", quality=88, optimize=True, progressive=True)
+    return out.getvalue()
