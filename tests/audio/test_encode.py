@@ -79,3 +79,31 @@ def test_unsupported_bitrate_and_empty_audio_are_errors():
         encode_mp3(tone(0.5), RATE, 48)
     with pytest.raises(AudioError, match="empty"):
         encode_mp3(np.zeros(0, dtype=np.float32), RATE)
+
+
+def test_a_22k05_track_is_upsampled_cleanly(tmp_path):
+    """Upsampling mirrors a 9 kHz tone at 22.05 kHz to 13.05 kHz unless the resampler
+    filters it out; LAME would keep that image (its low pass sits higher at 96 kbps)."""
+    rate = 22050
+    path = tmp_path / "up.mp3"
+    path.write_bytes(encode_mp3(_sine(9000, 2.0, rate), rate))
+    decoded = decode(path)[5000:-5000]
+    spectrum = np.abs(np.fft.rfft(decoded * np.hanning(len(decoded))))
+    freqs = np.fft.rfftfreq(len(decoded), 1 / RATE)
+
+    def level(f: float) -> float:
+        return spectrum[np.abs(freqs - f) < 50].max()
+
+    assert 20 * np.log10(level(13050) / level(9000)) < -60
+
+
+def _sine(freq: float, seconds: float, rate: int) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (0.3 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def test_samples_are_streamed_whatever_their_float_type(tmp_path):
+    a, b = tmp_path / "a.mp3", tmp_path / "b.mp3"
+    a.write_bytes(encode_mp3(tone(1.0), RATE))
+    b.write_bytes(encode_mp3(tone(1.0).astype(np.float64), RATE))
+    assert a.read_bytes() == b.read_bytes()
