@@ -2,7 +2,11 @@
 
 ``assemble`` lays out bumpers, speech and pauses and records the Timeline;
 ``normalize_loudness`` brings the track to -16 LUFS with true peak under -1 dBTP;
-``encode_mp3`` writes the podcast MP3.
+``encode_mp3`` writes the podcast MP3 (44.1 kHz whatever the track's rate).
+
+For long episodes, ``assemble(..., sample_rate=None)`` keeps the track at the voice's
+own rate (half the samples for a 22.05 kHz voice) and
+``normalize_loudness(..., out=track)`` works in place, so the episode is held once.
 """
 
 from .assemble import AssembledAudio, assemble

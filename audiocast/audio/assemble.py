@@ -24,15 +24,16 @@ pauses before it close the previous chapter.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import Production
+from ..config import Pacing, Production
 from ..errors import AudioError
 from ..models import ChapterMark, Clip, Cue, Script, ScriptSection, Timeline
 from .bumpers import Bumpers, load_bumpers
-from .decode import pcm16_to_samples
+from .decode import pcm16_to_samples, resample_with_ffmpeg
 from .dsp import fade_edges, resample
 from .loudness import integrated_loudness
 
@@ -66,22 +67,37 @@ class AssembledAudio:
         return len(self.samples) / self.sample_rate
 
 
-def assemble(script: Script, clips: list[Clip], production: Production) -> AssembledAudio:
+def assemble(script: Script, clips: list[Clip], production: Production,
+             sample_rate: int | None = SAMPLE_RATE) -> AssembledAudio:
     """Join the clips (one per segment, in ``script.segments()`` order) with pauses and
-    bumpers into one 44.1 kHz track, and build its Timeline."""
+    bumpers into one track, and build its Timeline.
+
+    The track comes at ``sample_rate`` (44.1 kHz, what the MP3 carries), or with None
+    at the clips' own rate (the highest, if they differ): for a 22.05 kHz voice that is
+    half the samples to hold, normalize and stream to the encoder, which resamples to
+    44.1 kHz on the way out. Either way the layout is done at the clips' rate and the
+    finished speech converted once, if at all; bumpers are made or decoded at the
+    track's rate and written in last, so a custom jingle keeps its full bandwidth.
+    """
     segments = list(script.segments())
     if len(clips) != len(segments):
         raise AudioError(f"got {len(clips)} audio clips for {len(segments)} script segments")
     if not segments:
         raise AudioError("the script has nothing to say")
-    speech = [prepare_clip(clip) for clip in clips]
-    bumpers = _level_bumpers(load_bumpers(production, SAMPLE_RATE), speech)
+    rate = max(clip.sample_rate for clip in clips)  # the layout's
+    final = sample_rate or rate
+    bumpers = _present(load_bumpers(production, final))
     pacing = production.pacing
     section_pause = pacing.section
 
-    track = _Track(SAMPLE_RATE)
+    track = _Track(rate, _capacity(script, clips, bumpers, pacing, rate, final))
+    slots: list[tuple[np.ndarray, int]] = []  # bumpers, written once the voice is measured
+
+    def bumper(sound: np.ndarray) -> None:
+        slots.append((sound, track.skip((len(sound) * rate + final // 2) // final)))
+
     if bumpers.intro is not None:
-        track.add(bumpers.intro)
+        bumper(bumpers.intro)
         track.silence(section_pause)
 
     cues: list[Cue] = []
@@ -89,7 +105,7 @@ def assemble(script: Script, clips: list[Clip], production: Production) -> Assem
     clip_index = 0
     pause_before = 0
     for index, section in enumerate(script.sections):
-        section_clips = speech[clip_index:clip_index + len(section.segments)]
+        section_clips = clips[clip_index:clip_index + len(section.segments)]
         clip_index += len(section.segments)
         if not section.segments:
             continue
@@ -97,36 +113,42 @@ def assemble(script: Script, clips: list[Clip], production: Production) -> Assem
         if starts:
             track.silence(max(pause_before, section_pause))
             if level == 1 and bumpers.transition is not None:
-                track.add(bumpers.transition)
+                bumper(bumpers.transition)
                 track.silence(section_pause)
-        for position, (segment, samples) in enumerate(zip(section.segments, section_clips)):
+        for position, (segment, clip) in enumerate(zip(section.segments, section_clips)):
             if position:
                 track.silence(pause_before)
-            start, end = track.add(samples)
+            start, end = track.add(prepare_clip(clip, rate))
             if position == 0:
                 starts.append((index, level, start))
             text = " ".join(segment.written.split())
             if text and end > start:
-                cues.append(Cue(_ms(start), _ms(end), text, index))
+                cues.append(Cue(track.ms(start), track.ms(end), text, index))
             pause_before = pacing.pause_ms(segment.pause_after)
 
     if bumpers.outro is not None:
         track.silence(max(pause_before, section_pause))
-        track.add(bumpers.outro)
+        bumper(bumpers.outro)
 
-    samples = track.join()
-    duration_ms = _ms(len(samples))
-    chapters = _chapters(script.sections, starts, duration_ms)
-    return AssembledAudio(samples, SAMPLE_RATE, Timeline(duration_ms, chapters, cues))
+    samples = track.finish()
+    voice = integrated_loudness(samples, rate)  # speech and pauses; the bumper slots are silent
+    duration_ms = track.ms(len(samples))
+    if final != rate:
+        samples = resample_with_ffmpeg(samples, rate, final)
+    for sound, start in slots:
+        at = (start * final + rate // 2) // rate
+        samples[at:at + len(sound)] = _bumper_level(sound, final, voice)[:len(samples) - at]
+    chapters = _chapters(script.sections, starts, track.ms, duration_ms)
+    return AssembledAudio(samples, final, Timeline(duration_ms, chapters, cues))
 
 
-def prepare_clip(clip: Clip) -> np.ndarray:
-    """A clip as float32 at 44.1 kHz from just before its first sound to just after its
-    last, edges faded: the same short lead and tail for every clip (silence is added
-    where the engine left less), so pauses are exactly what the settings say."""
-    samples = resample(pcm16_to_samples(clip.pcm), clip.sample_rate, SAMPLE_RATE)
-    start, stop = sound_bounds(samples, SAMPLE_RATE)
-    kept = fade_edges(samples[max(0, start):min(len(samples), stop)], SAMPLE_RATE,
+def prepare_clip(clip: Clip, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """A clip as float32 at ``sample_rate`` from just before its first sound to just
+    after its last, edges faded: the same short lead and tail for every clip (silence
+    is added where the engine left less), so pauses are exactly what the settings say."""
+    samples = resample(pcm16_to_samples(clip.pcm), clip.sample_rate, sample_rate)
+    start, stop = sound_bounds(samples, sample_rate)
+    kept = fade_edges(samples[max(0, start):min(len(samples), stop)], sample_rate,
                       JOIN_FADE_S, JOIN_FADE_S)
     return np.pad(kept, (max(0, -start), max(0, stop - len(samples))))
 
@@ -152,32 +174,48 @@ def sound_bounds(samples: np.ndarray, sample_rate: int) -> tuple[int, int]:
     return start, stop
 
 
-def _level_bumpers(bumpers: Bumpers, speech: list[np.ndarray]) -> Bumpers:
-    """Bumpers scaled to sit BUMPER_BELOW_VOICE_LU under the voice (custom files too, so
-    a loud jingle cannot drown the reading), with faded edges."""
-    voice = integrated_loudness(np.concatenate(speech), SAMPLE_RATE)
+def _present(bumpers: Bumpers) -> Bumpers:
+    """The bumpers with an empty sound counted as none."""
+    def present(sound: np.ndarray | None) -> np.ndarray | None:
+        return sound if sound is not None and len(sound) else None
 
-    def level(sound: np.ndarray | None) -> np.ndarray | None:
-        if sound is None or not len(sound):
-            return None
-        sound = fade_edges(sound, SAMPLE_RATE, JOIN_FADE_S, JOIN_FADE_S)
-        own = integrated_loudness(sound, SAMPLE_RATE)
-        if not (math.isfinite(voice) and math.isfinite(own)):
-            return sound
-        return sound * np.float32(10 ** ((voice - BUMPER_BELOW_VOICE_LU - own) / 20))
+    return Bumpers(present(bumpers.intro), present(bumpers.transition), present(bumpers.outro),
+                   bumpers.sample_rate)
 
-    return Bumpers(level(bumpers.intro), level(bumpers.transition), level(bumpers.outro),
-                   SAMPLE_RATE)
+
+def _bumper_level(sound: np.ndarray, sample_rate: int, voice: float) -> np.ndarray:
+    """A bumper scaled to sit BUMPER_BELOW_VOICE_LU under the voice (custom files too,
+    so a loud jingle cannot drown the reading), with faded edges."""
+    sound = fade_edges(sound, sample_rate, JOIN_FADE_S, JOIN_FADE_S)
+    own = integrated_loudness(sound, sample_rate)
+    if not (math.isfinite(voice) and math.isfinite(own)):
+        return sound
+    return sound * np.float32(10 ** ((voice - BUMPER_BELOW_VOICE_LU - own) / 20))
+
+
+def _capacity(script: Script, clips: list[Clip], bumpers: Bumpers, pacing: Pacing, rate: int,
+              bumper_rate: int) -> int:
+    """An upper bound of the track's length in samples: every clip resampled, with the
+    most lead and tail trimming can add, every pause at its longest, every bumper."""
+    speech = sum(len(clip.pcm) // 2 * rate // clip.sample_rate + 2 for clip in clips)
+    speech += len(clips) * (int(TRIM_KEEP_LEAD_S * rate) + int(TRIM_KEEP_TAIL_S * rate) + 2)
+    longest = max([pacing.section] + [pacing.pause_ms(s.pause_after) for s in script.segments()])
+    pauses = (len(clips) + 2 * len(script.sections) + 2) * (longest * rate // 1000 + 1)
+    sounds = [s for s in (bumpers.intro, bumpers.outro) if s is not None]
+    if bumpers.transition is not None:
+        sounds += [bumpers.transition] * len(script.sections)
+    jingles = sum(len(s) * rate // bumper_rate + 1 for s in sounds)
+    return speech + pauses + jingles
 
 
 def _chapters(sections: list[ScriptSection], starts: list[tuple[int, int, int]],
-              duration_ms: int) -> list[ChapterMark]:
+              ms: Callable[[int], int], duration_ms: int) -> list[ChapterMark]:
     """Level-1 chapters tile [0, duration]; level-2 chapters tile the rest of their parent
     from their own heading on."""
     chapters: list[ChapterMark] = []
     for index, level, start in starts:
         title = sections[index].title or (UNTITLED_FIRST if not chapters else f"Part {len(chapters) + 1}")
-        mark = ChapterMark(title, level, 0 if not chapters else _ms(start), duration_ms)
+        mark = ChapterMark(title, level, 0 if not chapters else ms(start), duration_ms)
         if level == 1:
             if chapters:
                 _close(chapters[-1], mark.start_ms)
@@ -196,29 +234,38 @@ def _close(chapter: ChapterMark, end_ms: int) -> None:
         chapter.children[-1].end_ms = end_ms
 
 
-def _ms(samples: int) -> int:
-    """A sample position as whole milliseconds, rounded to nearest."""
-    return (samples * 1000 + SAMPLE_RATE // 2) // SAMPLE_RATE
-
-
 class _Track:
-    """Pieces laid end to end, with the running position in samples."""
+    """Pieces written end to end into one buffer allocated up front for the longest the
+    track can be (never a list of pieces joined at the end, which would hold the
+    episode twice), with the running position. Pauses are never written: the buffer
+    starts as zeros, and pages never written take no memory."""
 
-    def __init__(self, sample_rate: int):
+    def __init__(self, sample_rate: int, capacity: int):
         self.sample_rate = sample_rate
-        self.pieces: list[np.ndarray] = []
+        self.samples = np.zeros(capacity, dtype=np.float32)
         self.length = 0
 
     def add(self, samples: np.ndarray) -> tuple[int, int]:
-        start = self.length
-        self.pieces.append(samples.astype(np.float32, copy=False))
-        self.length += len(samples)
+        start = self.skip(len(samples))
+        self.samples[start:self.length] = samples
         return start, self.length
 
-    def silence(self, ms: int) -> None:
-        count = ms * self.sample_rate // 1000
-        if count > 0:
-            self.add(np.zeros(count, dtype=np.float32))
+    def skip(self, count: int) -> int:
+        """Room for ``count`` samples written later; returns where it starts."""
+        start = self.length
+        self.length += count
+        if self.length > len(self.samples):  # past the estimate: grow, in place where it can
+            self.samples.resize(self.length + self.length // 4, refcheck=False)
+        return start
 
-    def join(self) -> np.ndarray:
-        return np.concatenate(self.pieces) if self.pieces else np.zeros(0, dtype=np.float32)
+    def silence(self, ms: int) -> None:
+        self.skip(max(0, ms * self.sample_rate // 1000))
+
+    def finish(self) -> np.ndarray:
+        """The track, cut to what was laid out (in place: no copy)."""
+        self.samples.resize(self.length, refcheck=False)
+        return self.samples
+
+    def ms(self, samples: int) -> int:
+        """A sample position as whole milliseconds, rounded to nearest."""
+        return (samples * 1000 + self.sample_rate // 2) // self.sample_rate

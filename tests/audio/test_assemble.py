@@ -219,3 +219,53 @@ def test_a_clip_cut_off_mid_sound_still_joins_without_a_click():
     highs = sosfiltfilt(butter(8, 12000, "highpass", fs=SAMPLE_RATE, output="sos"),
                         track.samples.astype(np.float64))
     assert np.abs(highs).max() < 1e-3
+
+
+# --- the track at the voice's own rate ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def native(script, clips):
+    return assemble(script, clips, Production(), sample_rate=None)
+
+
+def test_a_native_rate_track_has_the_voices_rate_and_the_same_timeline(native, assembled):
+    assert native.sample_rate == 22050
+    assert native.samples.dtype == np.float32
+    assert native.timeline.duration_ms == round(len(native.samples) / 22.05)
+    assert native.duration_s == pytest.approx(assembled.duration_s, abs=0.001)
+    pairs = zip(native.timeline.cues, assembled.timeline.cues)
+    assert all(abs(a.start_ms - b.start_ms) <= 1 and abs(a.end_ms - b.end_ms) <= 1 for a, b in pairs)
+    assert [c.start_ms for c in native.timeline.all_chapters()] == [
+        c.start_ms for c in assembled.timeline.all_chapters()]
+
+
+def test_a_native_rate_track_has_its_bumpers_made_at_that_rate(native):
+    bumpers = default_bumpers(22050)
+    chapters = native.timeline.chapters
+    assert matches(native.samples, bumpers.intro) == [0]
+    assert len(matches(native.samples, bumpers.transition)) == len(chapters) - 1
+    assert matches(native.samples, bumpers.outro) == [len(native.samples) - len(bumpers.outro)]
+
+
+def test_the_44k1_track_is_the_native_one_upsampled(native, assembled):
+    """Laid out at the voice's rate and converted once: the speech is the same sound."""
+    from scipy.signal import resample_poly
+
+    upsampled = resample_poly(native.samples, 2, 1)
+    cue = assembled.timeline.cues[1]
+    window = slice(int(cue.start_ms * MS), int(cue.end_ms * MS))
+    assert np.corrcoef(upsampled[window], assembled.samples[window])[0, 1] > 0.999
+
+
+def test_a_custom_jingle_keeps_its_full_bandwidth_in_a_44k1_track(tmp_path):
+    """Speech from a 22.05 kHz voice ends at 11 kHz, but a show's own jingle is written
+    into the finished 44.1 kHz track, so its highs survive."""
+    jingle = tmp_path / "jingle.wav"
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=15000:duration=0.5", "-ar", "48000", str(jingle)])
+    track = assemble(tone_script(), [tone_clip(0.5, 22050)] * 3, Production(transition_bumper=str(jingle)))
+    cues = track.timeline.cues
+    gap = slice(int(cues[0].end_ms * MS), int(cues[1].start_ms * MS))
+    spectrum = np.abs(np.fft.rfft(track.samples[gap]))
+    freqs = np.fft.rfftfreq(len(track.samples[gap]), 1 / SAMPLE_RATE)
+    assert freqs[np.argmax(spectrum)] == pytest.approx(15000, abs=5)

@@ -183,3 +183,29 @@ def test_cue_times_point_at_speech_in_the_mp3_and_pauses_are_quiet(episode):
     for a, b in zip(cues, cues[1:]):
         if b.section == a.section:  # a pause between sentences, no bumper in it
             assert level(a.end_ms + 20, b.start_ms - 20) < -60
+
+
+@pytest.fixture(scope="module")
+def native_mp3(script, clips, tmp_path_factory):
+    """The same episode made the lean way: the track at the voice's 22.05 kHz,
+    normalized in place, resampled to 44.1 kHz by the encoder."""
+    production = Production()
+    assembled = assemble(script, clips, production, sample_rate=None)
+    samples = normalize_loudness(assembled.samples, assembled.sample_rate, production.loudness_lufs,
+                                 production.true_peak_db, out=assembled.samples)
+    mp3 = tmp_path_factory.mktemp("native") / "harbour-lights.mp3"
+    mp3.write_bytes(encode_mp3(samples, assembled.sample_rate, production.bitrate_kbps))
+    return SimpleNamespace(mp3=mp3, timeline=assembled.timeline)
+
+
+def test_a_native_rate_episode_is_still_a_44k1_mp3_of_the_timelines_length(native_mp3):
+    info = read_mp3_info(native_mp3.mp3)
+    assert (info.sample_rate, info.channels, info.bitrate_kbps) == (44100, 1, 96)
+    decoded = np.frombuffer(run_ffmpeg(["-i", str(native_mp3.mp3), "-f", "f32le", "-ac", "1", "pipe:1"]), "<f4")
+    assert len(decoded) == pytest.approx(native_mp3.timeline.duration_ms * RATE / 1000, abs=RATE / 1000)
+
+
+def test_a_native_rate_episode_meets_podcast_loudness(native_mp3):
+    loudness = measure_loudness(native_mp3.mp3)
+    assert loudness.integrated_lufs == pytest.approx(-16.0, abs=0.5)
+    assert loudness.true_peak_dbtp <= -1.0
