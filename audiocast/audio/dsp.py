@@ -49,7 +49,7 @@ class Biquads:
     times per piece instead of once per sample.
     """
 
-    BLOCK = 128
+    BLOCK = 64
     GROUP = 32
 
     def __init__(self, sos: np.ndarray):
@@ -89,9 +89,12 @@ class Biquads:
         y = np.empty(len(x), dtype=np.float32)
         if whole:
             blocks = x[:whole].reshape(-1, m)
-            starts = self._block_states(blocks @ self._to_state, state)
-            y[:whole] = (blocks @ self._through + starts.astype(np.float32) @ self._from_state).ravel()
-            state = self._step @ starts[-1] + blocks[-1] @ self._to_state
+            inputs = _product(blocks, self._to_state)
+            starts = self._block_states(inputs, state)
+            out = y[:whole].reshape(-1, m)
+            out[:] = _product(blocks, self._through)
+            out += _product(starts.astype(np.float32), self._from_state)
+            state = self._step @ starts[-1] + inputs[-1]
         rest = len(x) - whole
         if rest:
             tail = x[whole:].astype(np.float64)
@@ -118,6 +121,16 @@ class Biquads:
             starts[:, q] = current
             current = current @ self._step.T + padded[:, q]
         return starts.reshape(-1, len(state))[:count]
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` computed a few rows at a time. Products of up to about 2**18
+    multiply-adds run on the calling thread; larger ones fan out to BLAS threads, which
+    on a busy machine cost several times the work itself."""
+    rows = max(1, (1 << 18) // (a.shape[1] * b.shape[1]))
+    if len(a) <= rows:
+        return a @ b
+    return np.concatenate([a[i:i + rows] @ b for i in range(0, len(a), rows)])
 
 
 def _state_space(sos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:

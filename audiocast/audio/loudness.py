@@ -278,8 +278,9 @@ def _exact_peaks(samples: np.ndarray, group: int, chosen: np.ndarray) -> np.ndar
     reach = np.arange(-(_HALF - 1), group + _HALF)  # the samples one group's phases use
     n = len(samples)
     peaks = np.empty(len(chosen), dtype=np.float32)
-    for start in range(0, len(chosen), 2048):
-        rows = chosen[start:start + 2048]
+    batch = max(1, (1 << 18) // weights.size // group)  # small products stay on this thread
+    for start in range(0, len(chosen), batch):
+        rows = chosen[start:start + batch]
         index = (rows * group)[:, None] + reach
         window = samples.take(index, mode="clip")
         window[(index < 0) | (index >= n)] = 0
