@@ -114,10 +114,10 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
     segments = list(script.segments())
     before = synthesizer.synthesized
     clips = synthesizer.render([segment.spoken for segment in segments], progress)
-    assembled = assemble(script, clips, production)
-    samples = normalize_loudness(
-        assembled.samples, assembled.sample_rate, production.loudness_lufs, production.true_peak_db
-    )
+    # work at the voice's own rate; the encoder resamples to 44.1 kHz (half the memory)
+    assembled = assemble(script, clips, production, sample_rate=None)
+    samples = normalize_loudness(assembled.samples, assembled.sample_rate, production.loudness_lufs,
+                                 production.true_peak_db, out=assembled.samples)
     mp3 = encode_mp3(samples, assembled.sample_rate, production.bitrate_kbps)
     tags = EpisodeTags(
         title=article.title,
