@@ -8,7 +8,7 @@ are therefore exact; nothing is detected afterwards.
 
 Layout::
 
-    intro bumper, section pause,
+    intro bumper (the voice comes in INTRO_LEAD_S into it, over its fading tail),
     section 1: segment, its pause, segment, ...
     section pause, transition bumper, section pause      (before each later level-1 section)
     section pause                                        (before a level-2 section)
@@ -52,6 +52,11 @@ TRIM_KEEP_LEAD_S = 0.030
 TRIM_KEEP_TAIL_S = 0.060
 
 UNTITLED_FIRST = "Introduction"
+#: the voice enters this far into the intro bumper, which fades out beneath it over
+#: INTRO_UNDER_S: a produced opening, and the first chapter's first words arrive at
+#: once rather than after the whole jingle
+INTRO_LEAD_S = 0.35
+INTRO_UNDER_S = 0.6
 
 
 @dataclass
@@ -97,8 +102,8 @@ def assemble(script: Script, clips: list[Clip], production: Production,
         slots.append((sound, track.skip((len(sound) * rate + final // 2) // final)))
 
     if bumpers.intro is not None:
-        bumper(bumpers.intro)
-        track.silence(section_pause)
+        intro = _under_the_voice(bumpers.intro, final)
+        slots.append((intro, track.skip(min(len(intro), int(INTRO_LEAD_S * final)) * rate // final)))
 
     cues: list[Cue] = []
     starts: list[tuple[int, int, int]] = []  # (section index, chapter level, start sample)
@@ -137,7 +142,7 @@ def assemble(script: Script, clips: list[Clip], production: Production,
         samples = resample_with_ffmpeg(samples, rate, final)
     for sound, start in slots:
         at = (start * final + rate // 2) // rate
-        samples[at:at + len(sound)] = _bumper_level(sound, final, voice)[:len(samples) - at]
+        samples[at:at + len(sound)] += _bumper_level(sound, final, voice)[:len(samples) - at]
     chapters = _chapters(script.sections, starts, track.ms, duration_ms)
     return AssembledAudio(samples, final, Timeline(duration_ms, chapters, cues))
 
@@ -172,6 +177,18 @@ def sound_bounds(samples: np.ndarray, sample_rate: int) -> tuple[int, int]:
     start = int(loud[0]) - 1 - int(TRIM_KEEP_LEAD_S * sample_rate)
     stop = int(loud[-1]) - window + 1 + int(TRIM_KEEP_TAIL_S * sample_rate)
     return start, stop
+
+
+def _under_the_voice(sound: np.ndarray, sample_rate: int) -> np.ndarray:
+    """The intro bumper as it plays: whole for INTRO_LEAD_S, then fading out (raised
+    cosine) over INTRO_UNDER_S while the voice begins."""
+    lead = int(INTRO_LEAD_S * sample_rate)
+    if len(sound) <= lead:
+        return sound
+    under = min(len(sound) - lead, int(INTRO_UNDER_S * sample_rate))
+    shaped = sound[:lead + under].copy()
+    shaped[lead:] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, under))).astype(np.float32)
+    return shaped
 
 
 def _present(bumpers: Bumpers) -> Bumpers:

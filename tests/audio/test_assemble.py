@@ -134,9 +134,15 @@ def test_transition_bumper_sounds_between_level_one_sections_only(assembled):
 
 
 def test_intro_and_outro_frame_the_episode(assembled):
+    from audiocast.audio.assemble import INTRO_LEAD_S
+
     bumpers = default_bumpers()
     timeline = assembled.timeline
-    assert matches(assembled.samples, bumpers.intro) == [0]
+    # the intro opens the episode; the voice comes in over its fading tail, so the
+    # first chapter's first words are heard within half a second
+    lead = bumpers.intro[:int(INTRO_LEAD_S * SAMPLE_RATE)]
+    assert matches(assembled.samples, lead) == [0]
+    assert 0 < timeline.cues[0].start_ms <= 500
     outro = matches(assembled.samples, bumpers.outro)
     assert outro == [len(assembled.samples) - len(bumpers.outro)]
     assert outro[0] / MS > timeline.cues[-1].end_ms
@@ -241,9 +247,11 @@ def test_a_native_rate_track_has_the_voices_rate_and_the_same_timeline(native, a
 
 
 def test_a_native_rate_track_has_its_bumpers_made_at_that_rate(native):
+    from audiocast.audio.assemble import INTRO_LEAD_S
+
     bumpers = default_bumpers(22050)
     chapters = native.timeline.chapters
-    assert matches(native.samples, bumpers.intro) == [0]
+    assert matches(native.samples, bumpers.intro[:int(INTRO_LEAD_S * 22050)]) == [0]
     assert len(matches(native.samples, bumpers.transition)) == len(chapters) - 1
     assert matches(native.samples, bumpers.outro) == [len(native.samples) - len(bumpers.outro)]
 
