@@ -126,10 +126,13 @@ def test_a_long_article_is_split_across_the_workers(tmp_path, articles, cluster)
 
     local_cluster, client = cluster
     show = ShowConfig()
+    article = tmp_path / "bread-notes.md"  # text no other test synthesized, so nothing is cached
+    article.write_text(ARTICLES["bread.md"].replace("Good bread needs time more than skill.",
+                                                    "Patience matters more than any recipe."))
     with DaskExecutor(voice_settings(show), local_cluster.scheduler_address) as executor:
         executor.SPLIT_SEGMENTS = 3  # every test article counts as long here
         with get_task_stream(client) as stream:
-            result = convert([str(articles[0])], tmp_path / "out", show, executor=executor)
+            result = convert([str(article)], tmp_path / "out", show, executor=executor)
     assert not result.failed and len(result.published) == 1
     names = {task["key"][0] if isinstance(task["key"], tuple) else task["key"] for task in stream.data}
     assert any(str(name).startswith("synthesize_on_worker") for name in names)
