@@ -93,12 +93,26 @@ def synthesize_on_worker(voice: VoiceSettings, texts: list[str]):
 
 
 def _worker_synthesizer(voice: VoiceSettings) -> Synthesizer:
+    """This worker process's synthesizer for a voice, made once. The engine gets as many
+    threads as the Dask worker has (usually 1: one worker process per core), so workers
+    sharing a host do not oversubscribe its cores."""
     key = _voice_key(voice)
     synthesizer = _worker_synthesizers.get(key)
     if synthesizer is None:
-        synthesizer = Synthesizer(voice, jobs=1)
+        settings = VoiceSettings.from_dict(voice.to_dict())
+        settings.options.setdefault("threads", _worker_threads())
+        synthesizer = Synthesizer(settings, jobs=1)
         _worker_synthesizers[key] = synthesizer
     return synthesizer
+
+
+def _worker_threads() -> int:
+    try:
+        from distributed import get_worker
+
+        return max(1, int(get_worker().state.nthreads))
+    except (ImportError, ValueError, AttributeError):
+        return 1
 
 
 class ClusterSynthesizer:

@@ -37,9 +37,10 @@ class VoiceSettings:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> VoiceSettings:
         data = dict(data)
-        known = {"engine", "name", "language", "lexicon"}
-        options = {k: v for k, v in data.items() if k not in known}
-        options.update(data.pop("options", {}) if isinstance(data.get("options"), dict) else {})
+        known = {"engine", "name", "language", "lexicon", "options"}
+        options = {k: v for k, v in data.items() if k not in known}  # flat engine keys
+        if isinstance(data.get("options"), dict):
+            options.update(data["options"])
         return cls(
             engine=data.get("engine", "piper"),
             name=data.get("name"),

@@ -116,3 +116,25 @@ def test_broken_plugin_only_warns(tmp_path, monkeypatch):
     with pytest.warns(UserWarning, match="broken"):
         engines = registry()
     assert "broken" not in engines and "piper" in engines
+
+
+def test_voice_settings_survive_a_round_trip():
+    voice = VoiceSettings(engine="piper", name="en_US-joe-medium", language="en-US",
+                          options={"length_scale": 1.2, "threads": 1}, lexicon={"Kyiv": "k i v"})
+    assert VoiceSettings.from_dict(voice.to_dict()) == voice
+    flat = VoiceSettings.from_dict({"engine": "espeak", "rate": 120})
+    assert flat.options == {"rate": 120}
+
+
+def test_pool_workers_speak_with_the_voice_settings(tmp_path):
+    """Worker processes get the same options (here a slower pace) as the main engine."""
+    from audiocast.synth import SegmentCache, Synthesizer
+
+    texts = [f"Buoy {n} is lit and ringing." for n in ("one", "two", "three", "four", "five", "six",
+                                                      "seven", "eight", "nine", "ten", "eleven", "twelve")]
+    with Synthesizer(VoiceSettings(), jobs=2, cache=SegmentCache(tmp_path / "a")) as normal:
+        fast = sum(c.duration_ms for c in normal.render(texts))
+    with Synthesizer(VoiceSettings(options={"length_scale": 1.5}), jobs=2,
+                     cache=SegmentCache(tmp_path / "b")) as slowed:
+        slow = sum(c.duration_ms for c in slowed.render(texts))
+    assert slow > fast * 1.3
