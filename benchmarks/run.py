@@ -2,7 +2,7 @@
 
 Run from the repository root (``make bench`` does it in the project's venv):
 
-    python benchmarks/run.py            # everything (~15 min on 2 cores)
+    python benchmarks/run.py            # everything (12-17 min on 2 cores)
     python benchmarks/run.py --quick    # long article only, no 10,000-word run
     python benchmarks/run.py --only cold,unchanged --repeat 3
 
@@ -10,8 +10,8 @@ Every measured command is a subprocess with its own empty segment cache
 (AUDIOCAST_CACHE_DIR in a temporary folder) and its own output folder, timed
 with perf_counter; the figures that matter are the ratios, because all of them
 come from the same invocation on the same (possibly busy) machine. Memory is
-the peak of the summed RSS over the command's whole process tree, sampled from
-/proc, and the largest single process's peak RSS from wait4's rusage.
+the peak of the summed RSS (and PSS) over the command's whole process tree,
+sampled from /proc, and the largest single process's peak RSS from wait4's rusage.
 Results are printed and written to benchmarks/results/<timestamp>.json.
 """
 
@@ -560,7 +560,7 @@ class Bench:
             target = "" if row["target"] is None else f"{'<' if row['below'] else '<='} {row['target']:.3f}"
             verdict = {True: "met", False: "MISSED", None: ""}[row["met"]]
             note = f"  ({row['note']})" if row["note"] else ""
-            print(f"{row['ratio']:<42}{row['value']:8.3f}  {target:<10}{verdict:<7}{note}")
+            print(f"{row['ratio']:<46}{row['value']:8.3f}  {target:<10}{verdict:<7}{note}")
         result = {
             "command": command,
             "started": self.facts.get("started"),
