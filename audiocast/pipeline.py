@@ -493,8 +493,8 @@ def lead_image_art(article: Article) -> tuple[bytes | None, str | None]:
 
 
 def _episode_cover(out_dir: Path, show: ShowConfig) -> tuple[bytes, str]:
-    from .publish.artwork import ensure_cover
+    """The show's cover for the MP3's APIC frame; nothing is written until publishing."""
+    from .publish.artwork import cover_image
 
-    path = ensure_cover(Path(out_dir), show)
-    mime = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
-    return path.read_bytes(), mime
+    data, name = cover_image(Path(out_dir), show)
+    return data, "image/png" if name.endswith(".png") else "image/jpeg"

@@ -98,3 +98,33 @@ def test_voices_lists_presets_models_and_engines():
     assert done.returncode == 0, done.stderr
     for name in ("joe", "en_US-joe-medium", "piper", "gtts", "espeak"):
         assert name in done.stdout
+
+
+def test_a_failed_conversion_writes_nothing(tmp_path):
+    """Synthesis fails midway (the speech service refuses): no feed, cover, catalog or episode."""
+    import os
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Refuse(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.send_response(403)
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        article = tmp_path / "a.md"
+        article.write_text("# A Title\n\nOne sentence here.\n")
+        env = {**os.environ, "AUDIOCAST_GTTS_ENDPOINT": f"http://127.0.0.1:{server.server_address[1]}/x"}
+        done = run("convert", str(article), "-o", str(tmp_path / "out"), "--engine", "gtts", env=env)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 1
+    assert "403" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    out = tmp_path / "out"
+    assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()]

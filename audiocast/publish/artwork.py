@@ -52,30 +52,35 @@ def episode_art_path(out_dir: str | Path, episode: Episode) -> Path | None:
     return None
 
 
-def ensure_cover(out_dir: str | Path, show: ShowConfig) -> Path:
-    """Make sure DIR holds the show's cover and return its path.
+def cover_image(out_dir: str | Path, show: ShowConfig) -> tuple[bytes, str]:
+    """The show's cover as (bytes, file name), without writing anything.
 
     With ``show.artwork`` set, the image is checked (JPEG/PNG, RGB, square,
-    1400-3000 px) and copied; otherwise a cover showing the title is generated,
-    and regenerated only when the title changes."""
-    out_dir = Path(out_dir)
+    1400-3000 px); otherwise it is the generated cover showing the title (the one
+    already in DIR when it was drawn for this title)."""
     if show.artwork:
         source = show.resolve_path(show.artwork)
         problems = artwork_problems(source)
         if problems:
             raise PublishError(f"artwork {source}: {'; '.join(problems)}")
-        name = "cover.png" if source.suffix.lower() == ".png" else "cover.jpg"
-        data = source.read_bytes()
-        target = out_dir / name
-        if not target.is_file() or target.read_bytes() != data:
-            atomic_write_bytes(target, data)
-    else:
-        target = out_dir / "cover.jpg"
-        mark = _cover_mark(show.title)
-        if _read_mark(target) != mark:
-            atomic_write_bytes(target, render_cover(show.title, comment=mark))
-    for name in COVER_NAMES:
-        other = out_dir / name
+        return source.read_bytes(), "cover.png" if source.suffix.lower() == ".png" else "cover.jpg"
+    existing = Path(out_dir) / "cover.jpg"
+    mark = _cover_mark(show.title)
+    if _read_mark(existing) == mark:
+        return existing.read_bytes(), "cover.jpg"
+    return render_cover(show.title, comment=mark), "cover.jpg"
+
+
+def ensure_cover(out_dir: str | Path, show: ShowConfig) -> Path:
+    """Make sure DIR holds the show's cover (see cover_image) and return its path;
+    the file is rewritten only when it changes."""
+    out_dir = Path(out_dir)
+    data, name = cover_image(out_dir, show)
+    target = out_dir / name
+    if not target.is_file() or target.read_bytes() != data:
+        atomic_write_bytes(target, data)
+    for other_name in COVER_NAMES:
+        other = out_dir / other_name
         if other != target:
             other.unlink(missing_ok=True)
     return target
