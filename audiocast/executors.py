@@ -50,10 +50,11 @@ class LocalExecutor:
     def render(self, items: list[WorkItem], progress: EpisodeProgress | None = None) -> Iterator[Outcome]:
         from .pipeline import render_episode
 
-        for source, job, script in items:
+        for position, (source, job, script) in enumerate(items):
             step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
             try:
                 synthesizer = self.synthesizer_for(job.voice)
+                synthesizer.release_after_render = position == len(items) - 1
                 yield source, render_episode(job, synthesizer, step, script=script)
             except EngineUnavailable:
                 raise

@@ -199,6 +199,8 @@ class Synthesizer:
         self._phonemes = _phoneme_map(voice) if getattr(self.engine, "accepts_phonemes", False) else {}
         #: chunks synthesized (not found in the cache) since creation
         self.synthesized = 0
+        #: shut the worker pool down after the next render (set for a run's last episode)
+        self.release_after_render = False
 
     # -- lifecycle
     def close(self) -> None:
@@ -263,6 +265,8 @@ class Synthesizer:
             done += 1
             if progress:
                 progress(done, total)
+        if self.release_after_render:
+            self.close()  # no more work: free the workers' memory before the audio is assembled
         return [_join([found[c] for c in chunks], self.engine) for chunks in chunked]
 
     def _synthesize(self, chunks: list[str]) -> Iterable[tuple[str, Clip]]:
