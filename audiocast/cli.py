@@ -202,7 +202,7 @@ def script(
 ) -> None:
     """Print the speakable script of an article without synthesizing it."""
     from .ingest import load_article
-    from .pipeline import build_script_for
+    from .render import build_script_for
 
     show = _show(config)
     article = load_article(source, stdin_text=_read_stdin_if_needed([source]))
@@ -230,7 +230,8 @@ def say(
 ) -> None:
     """Speak one line to a file, to check how a word or number is pronounced."""
     from .audio.decode import run_ffmpeg
-    from .pipeline import script_options, voice_settings
+    from .pipeline import voice_settings
+    from .render import script_options
     from .speech import speak
     from .synth import Synthesizer
 

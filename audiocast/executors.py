@@ -48,7 +48,7 @@ class LocalExecutor:
         return self._synthesizers[key]
 
     def render(self, items: list[WorkItem], progress: EpisodeProgress | None = None) -> Iterator[Outcome]:
-        from .pipeline import render_episode
+        from .render import render_episode
 
         for position, (source, job, script) in enumerate(items):
             step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
@@ -83,7 +83,7 @@ def _voice_key(voice: VoiceSettings) -> str:
 
 def render_on_worker(job, script: Script):
     """Run on a Dask worker: one engine per voice per worker process, its own segment cache."""
-    from .pipeline import render_episode
+    from .render import render_episode
 
     return render_episode(job, _worker_synthesizer(job.voice), script=script)
 
@@ -216,7 +216,7 @@ class DaskExecutor:
                 self.client.cancel(pending)
 
     def _render_split(self, items: list[WorkItem], progress: EpisodeProgress | None) -> Iterator[Outcome]:
-        from .pipeline import render_episode
+        from .render import render_episode
 
         for source, job, script in items:
             synthesizer = ClusterSynthesizer(self.client, job.voice, self._engine_for(job.voice), self.retries)

@@ -1,59 +1,23 @@
-"""convert(): ingest -> speech -> synth -> audio -> publish, and nothing else.
+"""convert, sync and remove: orchestration of ingest -> render -> publish, nothing else.
 
-Rendering (``render_episode``) is a function of serializable inputs that returns
-the finished files as bytes; only ``publish_episode`` writes the output folder,
-the catalog and the feed, under the catalog's lock. A failed conversion therefore
-leaves everything already published as it was.
+Rendering one episode (``render.render_episode``) is a function of serializable
+inputs that returns the finished files as bytes; only ``publish_episode`` writes
+the output folder, the catalog and the feed, under the catalog's lock. A failed
+conversion therefore leaves everything already published as it was.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import __version__
 from .config import ShowConfig
 from .engines.base import VoiceSettings
 from .errors import AudiocastError
-from .models import Article, Episode, Script, Timeline
-from .synth import Progress, Synthesizer
-
-log_callback = Callable[[str], None]
-
-
-@dataclass
-class RenderJob:
-    """Everything needed to render one episode; plain data, so it can go to another process."""
-
-    article: Article
-    show: ShowConfig
-    voice: VoiceSettings
-    published: datetime | None = None
-    cover: bytes | None = None
-    cover_mime: str = "image/jpeg"
-    episode_art: bool = False  # the cover is this episode's own art (from the article)
-
-
-@dataclass
-class RenderedEpisode:
-    """A finished episode: file contents plus the metadata the catalog and feed need."""
-
-    title: str
-    mp3: bytes
-    vtt: str
-    srt: str
-    chapters_json: str
-    duration_ms: int
-    timeline: Timeline
-    script: Script
-    content_hash: str
-    synthesized: int = 0  # clips made by the engine rather than found in the cache
-    art: bytes | None = None  # episode artwork (JPEG) made from the article's lead image
+from .models import Article, Episode, Script
+from .render import RenderedEpisode, RenderJob, build_script_for, content_hash, script_options
 
 
 @dataclass
@@ -64,92 +28,6 @@ class ConvertResult:
     unchanged: list[Episode] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, one-line error)
     notes: list[str] = field(default_factory=list)  # things the user should know, e.g. voice choice
-
-
-# --------------------------------------------------------------------------- stages
-
-
-def script_options(show: ShowConfig, article: Article | None = None):
-    """Script settings for this show (lexicon files included) and, if given, this article."""
-    from .speech import ScriptOptions
-
-    options = ScriptOptions.from_config(show)
-    language = (article.language if article and article.language else show.language) or "en"
-    options.language = language.split("-")[0].lower()
-    if article is not None and article.author:
-        options.author = article.author
-    return options
-
-
-def build_script_for(article: Article, show: ShowConfig) -> Script:
-    from .speech import build_script
-
-    return build_script(article, script_options(show, article))
-
-
-def content_hash(script: Script, voice_identity: dict, show: ShowConfig, article: Article) -> str:
-    """Changes whenever the episode's audio, tags or transcript would change."""
-    payload = {
-        "v": __version__,
-        "script": [(s.title, s.level, [(g.kind, g.spoken, g.written, g.pause_after) for g in s.segments])
-                   for s in script.sections],
-        "voice": voice_identity,  # VoiceSettings.to_dict() of the voice that reads it
-        "production": show.production.to_dict(),
-        "tags": [show.title, article.author or show.author, article.description, article.url, article.image],
-    }
-    blob = json.dumps(payload, sort_keys=True, default=str).encode()
-    return hashlib.sha256(blob).hexdigest()
-
-
-def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress | None = None,
-                   script: Script | None = None) -> RenderedEpisode:
-    """Script -> synthesized, assembled, normalized, encoded and tagged audio, plus transcripts."""
-    from .audio import assemble, encode_mp3, normalize_loudness
-    from .publish.tags import EpisodeTags, write_tags
-    from .publish.transcript import to_chapters_json, to_srt, to_vtt
-
-    article, show = job.article, job.show
-    production = show.production
-    script = script or build_script_for(article, show)
-    segments = list(script.segments())
-    before = synthesizer.synthesized
-    clips = synthesizer.render([segment.spoken for segment in segments], progress)
-    # work at the voice's own rate; the encoder resamples to 44.1 kHz (half the memory)
-    assembled = assemble(script, clips, production, sample_rate=None)
-    samples = normalize_loudness(assembled.samples, assembled.sample_rate, production.loudness_lufs,
-                                 production.true_peak_db, out=assembled.samples)
-    mp3 = encode_mp3(samples, assembled.sample_rate, production.bitrate_kbps)
-    tags = EpisodeTags(
-        title=article.title,
-        author=article.author or show.author,
-        show=show.title,
-        date=job.published or article.date or datetime.now(timezone.utc),
-        description=article.description or "",
-        source_url=article.url,
-        cover=job.cover,
-        cover_mime=job.cover_mime,
-        language=article.language or show.language,
-    )
-    with tempfile.TemporaryDirectory(prefix="audiocast-") as tmp:
-        path = Path(tmp) / "episode.mp3"
-        path.write_bytes(mp3)
-        write_tags(path, tags, assembled.timeline)
-        mp3 = path.read_bytes()
-    timeline = assembled.timeline
-    language = article.language or show.language
-    return RenderedEpisode(
-        title=article.title,
-        mp3=mp3,
-        vtt=to_vtt(timeline, language=language),
-        srt=to_srt(timeline),
-        chapters_json=to_chapters_json(timeline),
-        duration_ms=timeline.duration_ms,
-        timeline=timeline,
-        script=script,
-        content_hash=content_hash(script, job.voice.to_dict(), show, article),
-        synthesized=synthesizer.synthesized - before,
-        art=job.cover if job.episode_art else None,
-    )
 
 
 def source_key(article: Article) -> str:
