@@ -211,6 +211,8 @@ class Episode:
     image: str | None = None
     language: str | None = None
     chapters: list[dict] = field(default_factory=list)
+    media_type: str = "audio/mpeg"  # the episode file's MIME type, from its format
+    files: dict[str, str] = field(default_factory=dict)  # kind -> path relative to the output folder
 
     def to_dict(self) -> dict:
         data = asdict(self)

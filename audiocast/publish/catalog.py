@@ -56,6 +56,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX episodes_published ON episodes (published DESC);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # The episode's media type (from its format) and its files' names relative to the
+    # output folder; an episode's sentence-level timeline, read only by its own page.
+    """
+    ALTER TABLE episodes ADD COLUMN media_type TEXT NOT NULL DEFAULT 'audio/mpeg';
+    ALTER TABLE episodes ADD COLUMN files TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE timelines (guid TEXT PRIMARY KEY, data TEXT NOT NULL);
+    """,
 )
 
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$", re.IGNORECASE)
@@ -65,7 +72,7 @@ _TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "
                                 "Þ": "Th", "ð": "d", "&": " and "})
 _COLUMNS = (
     "guid", "slug", "title", "source", "content_hash", "duration_s", "size_bytes", "published",
-    "updated", "author", "description", "url", "image", "language", "chapters",
+    "updated", "author", "description", "url", "image", "language", "chapters", "media_type", "files",
 )
 
 
@@ -328,6 +335,8 @@ class Catalog:
             image=row["image"],
             language=row["language"],
             chapters=json.loads(row["chapters"] or "[]"),
+            media_type=row["media_type"],
+            files=json.loads(row["files"] or "{}"),
         )
 
     def find_by_source(self, key: str) -> Episode | None:
@@ -393,6 +402,8 @@ class Catalog:
             "image": episode.image,
             "language": episode.language,
             "chapters": json.dumps(episode.chapters, ensure_ascii=False),
+            "media_type": episode.media_type,
+            "files": json.dumps(episode.files, sort_keys=True),
         }
         try:
             with self._transaction() as conn:

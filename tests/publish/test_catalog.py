@@ -95,6 +95,24 @@ def test_schema_is_versioned_and_reopened_without_migrating_again(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(DB_NAME)) == [DB_NAME]
 
 
+def test_a_first_version_catalog_is_upgraded_keeping_its_episodes(tmp_path):
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        conn.executescript(MIGRATIONS[0])
+        conn.execute(
+            "INSERT INTO episodes (source_key, guid, slug, title, source, content_hash, duration_s,"
+            " size_bytes, published, updated) VALUES ('urn:old', 'g-old', 'old', 'Old', 'urn:old',"
+            " 'h', 12.5, 100, ?, ?)", (T0.isoformat(), T0.isoformat()))
+        conn.execute("PRAGMA user_version = 1")
+    with Catalog(tmp_path) as catalog:
+        assert catalog.schema_version == len(MIGRATIONS)
+        (old,) = catalog.episodes()
+        assert (old.slug, old.media_type, old.files) == ("old", "audio/mpeg", {})
+        catalog.upsert(make_episode("urn:new", "New", catalog, media_type="audio/x-m4a",
+                                    files={"audio": "episodes/new.m4b"}))
+        new = catalog.find_by_source("urn:new")
+        assert (new.media_type, new.files) == ("audio/x-m4a", {"audio": "episodes/new.m4b"})
+
+
 def test_a_newer_schema_is_refused(tmp_path):
     Catalog(tmp_path).open().close()
     with sqlite3.connect(tmp_path / DB_NAME) as conn:
