@@ -37,6 +37,8 @@ out = Console(highlight=False, soft_wrap=True)
 
 OutputOpt = typer.Option(Path("output"), "--output", "-o", help="Output folder (feed, site, episodes).")
 ConfigOpt = typer.Option(None, "--config", "-c", help="Show config file (default: ./audiocast.toml).")
+FormatOpt = typer.Option(None, "--format", "-f",
+                         help="Episode file: mp3 (default), m4a or m4b (AAC with MP4 chapters).")
 EngineOpt = typer.Option(None, "--engine", "-e", help="Speech engine: piper (default), gtts, espeak, or a plugin.")
 VoiceOpt = typer.Option(None, "--voice", "-v", help="Voice preset from voices/*.toml, or the engine's voice name.")
 BaseUrlOpt = typer.Option(None, "--base-url", help="Public URL of the output folder, used in the feed.")
@@ -63,10 +65,14 @@ def _root(
 
 
 def _show(config: Path | None, base_url: str | None = None, engine: str | None = None,
-          voice: str | None = None):
+          voice: str | None = None, episode_format: str | None = None):
+    from .audio.formats import get_format
     from .config import load_config
 
     show = load_config(config)
+    if episode_format:
+        show.production.format = episode_format
+    show.production.format = get_format(show.production.format).name  # unknown: lists the valid ones
     if base_url:
         show.base_url = base_url
     if engine:
@@ -100,9 +106,10 @@ def convert(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
     force: bool = typer.Option(False, "--force", help="Re-render even if the article has not changed."),
     scheduler: Optional[str] = SchedulerOpt,
+    episode_format: Optional[str] = FormatOpt,
 ) -> None:
     """Convert articles into episodes and publish them to the output folder's feed."""
-    show = _show(config, base_url, engine, voice)
+    show = _show(config, base_url, engine, voice, episode_format)
     stdin_text = _read_stdin_if_needed(sources)
     result = _run_conversion(sources, output, show, jobs=jobs, force=force, stdin_text=stdin_text,
                              scheduler=scheduler)
@@ -141,12 +148,12 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
                 if len(sources) > 1:  # a single source's error is the run's one-line error
                     bars.console.print(f"failed {source}: {error}", markup=False, highlight=False)
             elif source not in made_before:
-                bars.console.print(f"unchanged {source} -> episodes/{episode.slug}.mp3")
+                bars.console.print(f"unchanged {source} -> {_audio_name(episode)}")
             else:
                 made = executor.synthesized - made_before[source] if local else None
                 made_text = f", {made} clip{'' if made == 1 else 's'} synthesized" if made is not None else ""
                 bars.console.print(
-                    f"published {source} -> episodes/{episode.slug}.mp3 "
+                    f"published {source} -> {_audio_name(episode)} "
                     f"({_duration(episode.duration_s)}, {len(episode.chapters)} chapters{made_text})",
                     markup=False, highlight=False,
                 )
@@ -157,6 +164,11 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
         return run_convert(sources, output, show, executor=executor, force=force,
                            on_start=on_start, progress=on_progress, on_done=on_done, on_note=on_note,
                            stdin_text=stdin_text, loader=loader, defer_publish=defer_publish)
+
+
+def _audio_name(episode) -> str:
+    """The episode file's path inside the output folder."""
+    return episode.files.get("audio") or f"episodes/{episode.slug}.mp3"
 
 
 def _finish(result, output: Path, show) -> None:
@@ -339,11 +351,12 @@ def sync(
     config: Optional[Path] = ConfigOpt,
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
     scheduler: Optional[str] = SchedulerOpt,
+    episode_format: Optional[str] = FormatOpt,
 ) -> None:
     """Convert a blog's new and changed posts from its feed, then publish once."""
     from .pipeline import sync_feed
 
-    show = _show(config, base_url, engine, voice)
+    show = _show(config, base_url, engine, voice, episode_format)
     result = sync_feed(feed_url, output, show, limit=limit, jobs=jobs, scheduler=scheduler,
                        runner=_run_conversion)
     _finish(result, output, show)

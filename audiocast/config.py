@@ -113,6 +113,7 @@ class Production:
 
     engine: str = "piper"
     voice: str | None = None
+    format: str = "mp3"  # the episode file's format: a name in audio/formats.py's FORMATS
     bitrate_kbps: int = 96
     loudness_lufs: float = -16.0
     true_peak_db: float = -1.0
@@ -162,8 +163,11 @@ class ShowConfig:
     def from_dict(cls, data: dict[str, Any], path: str | None = None) -> ShowConfig:
         data = dict(data)
         show = dict(data.pop("show", {}) or {})
-        production = Production.from_dict(data.pop("production", {}) or {})
+        production_data = dict(data.pop("production", {}) or {})
         show.update(data)  # allow flat keys too
+        if "format" in show:  # `format = "m4b"` beside the show's settings is production's
+            production_data.setdefault("format", show.pop("format"))
+        production = Production.from_dict(production_data)
         return cls(production=production, path=path, **_known(cls, show, "show"))
 
     def to_dict(self) -> dict[str, Any]:
@@ -381,7 +385,9 @@ _TEMPLATE: tuple[tuple[str, str, str, Any], ...] = (
     ("production", "engine", 'Speech engine: "piper" (offline), "gtts" (online), "espeak".', ""),
     ("production", "voice", "Voice name or preset for that engine (unset: the engine's default).",
      "joe"),
-    ("production", "bitrate_kbps", "MP3 bitrate in kbit/s (Apple recommends 96-128 for mono speech).",
+    ("production", "format", 'Episode file: "mp3" (ID3 chapters), "m4a" or "m4b" (AAC, MP4 chapters).',
+     ""),
+    ("production", "bitrate_kbps", "Audio bitrate in kbit/s (Apple recommends 96-128 for mono speech).",
      ""),
     ("production", "loudness_lufs", "Integrated loudness target in LUFS.", ""),
     ("production", "true_peak_db", "True-peak ceiling in dBTP.", ""),

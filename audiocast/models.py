@@ -185,8 +185,15 @@ class Timeline:
     cues: list[Cue]
 
     def all_chapters(self) -> list[ChapterMark]:
-        """Level 1 and level 2 chapters, in start order."""
+        """Level 1 and level 2 chapters, in start order: the one chapter list every
+        writer uses (ID3 and MP4 chapters, JSON chapters, the catalog, the pages)."""
         return [mark for chapter in self.chapters for mark in chapter.walk()]
+
+    def chapter_rows(self) -> list[dict]:
+        """``all_chapters`` as plain rows (title, level, start_ms, end_ms), as the
+        catalog stores them and the pages read them."""
+        return [{"title": m.title, "level": m.level, "start_ms": m.start_ms, "end_ms": m.end_ms}
+                for m in self.all_chapters()]
 
 
 # --------------------------------------------------------------------------- publish

@@ -45,21 +45,11 @@ def source_key(article: Article) -> str:
 # --------------------------------------------------------------------------- publish
 
 
-def episode_files(out_dir: Path, slug: str) -> dict[str, Path]:
-    folder = Path(out_dir) / "episodes"
-    return {
-        "mp3": folder / f"{slug}.mp3",
-        "vtt": folder / f"{slug}.vtt",
-        "srt": folder / f"{slug}.srt",
-        "chapters": folder / f"{slug}.chapters.json",
-    }
-
-
 def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered: RenderedEpisode,
                     *, published: datetime | None = None, feed: bool = True) -> Episode:
     """Write the episode's files, its catalog row, the feed and the site; all atomically."""
     from .fsutil import atomic_write_bytes, atomic_write_text
-    from .publish.catalog import Catalog, derive_guid, unique_slug
+    from .publish.catalog import Catalog, derive_guid, episode_files, published_files, unique_slug
 
     out_dir = Path(out_dir)
     key = source_key(article)
@@ -72,8 +62,8 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
             guid = derive_guid(key)
             slug = unique_slug(article.title, {e.slug for e in catalog.episodes()})
             first_published = published or article.date or now
-        files = episode_files(out_dir, slug)
-        atomic_write_bytes(files["mp3"], rendered.mp3)
+        files = episode_files(out_dir, slug, rendered.extension)
+        atomic_write_bytes(files["audio"], rendered.audio)
         atomic_write_text(files["vtt"], rendered.vtt)
         atomic_write_text(files["srt"], rendered.srt)
         atomic_write_text(files["chapters"], rendered.chapters_json)
@@ -82,6 +72,10 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
             atomic_write_bytes(art, rendered.art)
         else:
             art.unlink(missing_ok=True)
+        if existing:  # the episode's earlier file in another format
+            earlier = published_files(out_dir, existing)["audio"]
+            if earlier != files["audio"]:
+                earlier.unlink(missing_ok=True)
         episode = Episode(
             guid=guid,
             slug=slug,
@@ -89,7 +83,7 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
             source=key,
             content_hash=rendered.content_hash,
             duration_s=round(rendered.duration_ms / 1000, 3),
-            size_bytes=len(rendered.mp3),
+            size_bytes=len(rendered.audio),
             published=first_published,
             updated=now,
             author=article.author,
@@ -97,8 +91,9 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
             url=article.url,
             image=article.image,
             language=article.language,
-            chapters=[{"title": c.title, "level": c.level, "start_ms": c.start_ms, "end_ms": c.end_ms}
-                      for c in rendered.timeline.all_chapters()],
+            chapters=rendered.timeline.chapter_rows(),
+            media_type=rendered.media_type,
+            files={kind: path.relative_to(out_dir).as_posix() for kind, path in files.items()},
         )
         catalog.upsert(episode)
         if feed:
@@ -132,7 +127,7 @@ def _summary(script: Script, limit: int = 600) -> str:
 
 def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode | None:
     """The published episode for this article if its content hash matches and its files exist."""
-    from .publish.catalog import Catalog
+    from .publish.catalog import Catalog, published_files
 
     if not (Path(out_dir) / "audiocast.db").exists():
         return None
@@ -140,7 +135,7 @@ def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode |
         existing = catalog.find_by_source(source_key(article))
     if existing is None or existing.content_hash != digest:
         return None
-    if not all(path.exists() for path in episode_files(Path(out_dir), existing.slug).values()):
+    if not all(path.exists() for path in published_files(Path(out_dir), existing).values()):
         return None
     return existing
 
@@ -290,7 +285,7 @@ def _record_failure(result: ConvertResult, source: str, exc: AudiocastError, on_
 def remove_episode(out_dir: Path, show: ShowConfig, slug: str) -> Episode:
     """Delete an episode's catalog row and files, then republish the feed and site."""
     from .errors import PublishError
-    from .publish.catalog import Catalog
+    from .publish.catalog import Catalog, published_files
 
     out_dir = Path(out_dir)
     if not (out_dir / "audiocast.db").exists():
@@ -298,7 +293,7 @@ def remove_episode(out_dir: Path, show: ShowConfig, slug: str) -> Episode:
     with Catalog(out_dir) as catalog, catalog.lock():
         episode = catalog.remove(slug)
         republish(out_dir, show, catalog)
-    for path in episode_files(out_dir, episode.slug).values():
+    for path in published_files(out_dir, episode).values():
         path.unlink(missing_ok=True)
     return episode
 

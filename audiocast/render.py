@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 from . import __version__
 from .config import ShowConfig
@@ -38,7 +36,7 @@ class RenderedEpisode:
     """A finished episode: file contents plus the metadata the catalog and feed need."""
 
     title: str
-    mp3: bytes
+    audio: bytes  # the finished episode file, in the show's format
     vtt: str
     srt: str
     chapters_json: str
@@ -48,6 +46,8 @@ class RenderedEpisode:
     content_hash: str
     synthesized: int = 0  # clips made by the engine rather than found in the cache
     art: bytes | None = None  # episode artwork (JPEG) made from the article's lead image
+    extension: str = "mp3"  # the episode file's, from its format (audio/formats.py)
+    media_type: str = "audio/mpeg"
 
 
 def script_options(show: ShowConfig, article: Article | None = None):
@@ -85,12 +85,14 @@ def content_hash(script: Script, voice_identity: dict, show: ShowConfig, article
 def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress | None = None,
                    script: Script | None = None) -> RenderedEpisode:
     """Script -> synthesized, assembled, normalized, encoded and tagged audio, plus transcripts."""
-    from .audio import assemble, encode_mp3, normalize_loudness
-    from .publish.tags import EpisodeTags, write_tags
+    from .audio import assemble, normalize_loudness
+    from .audio.formats import get_format
+    from .publish.tags import EpisodeTags
     from .publish.transcript import to_chapters_json, to_srt, to_vtt
 
     article, show = job.article, job.show
     production = show.production
+    episode_format = get_format(production.format)
     script = script or build_script_for(article, show)
     segments = list(script.segments())
     before = synthesizer.synthesized
@@ -99,7 +101,6 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
     assembled = assemble(script, clips, production, sample_rate=None)
     samples = normalize_loudness(assembled.samples, assembled.sample_rate, production.loudness_lufs,
                                  production.true_peak_db, out=assembled.samples)
-    mp3 = encode_mp3(samples, assembled.sample_rate, production.bitrate_kbps)
     tags = EpisodeTags(
         title=article.title,
         author=article.author or show.author,
@@ -111,16 +112,13 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         cover_mime=job.cover_mime,
         language=article.language or show.language,
     )
-    with tempfile.TemporaryDirectory(prefix="audiocast-") as tmp:
-        path = Path(tmp) / "episode.mp3"
-        path.write_bytes(mp3)
-        write_tags(path, tags, assembled.timeline)
-        mp3 = path.read_bytes()
+    audio = episode_format.render(samples, assembled.sample_rate, production.bitrate_kbps,
+                                  assembled.timeline, tags)
     timeline = assembled.timeline
     language = article.language or show.language
     return RenderedEpisode(
         title=article.title,
-        mp3=mp3,
+        audio=audio,
         vtt=to_vtt(timeline, language=language),
         srt=to_srt(timeline),
         chapters_json=to_chapters_json(timeline),
@@ -130,4 +128,6 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         content_hash=content_hash(script, job.voice.to_dict(), show, article),
         synthesized=synthesizer.synthesized - before,
         art=job.cover if job.episode_art else None,
+        extension=episode_format.extension,
+        media_type=episode_format.media_type,
     )

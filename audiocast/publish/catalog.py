@@ -151,15 +151,24 @@ def unique_slug(title: str, taken: set[str] | frozenset[str] | list[str]) -> str
         number += 1
 
 
-def episode_files(out_dir: str | Path, slug: str) -> dict[str, Path]:
-    """Where an episode's files live in the output folder (DESIGN.md contract)."""
+def episode_files(out_dir: str | Path, slug: str, extension: str = "mp3") -> dict[str, Path]:
+    """Where an episode's files live in the output folder (DESIGN.md contract);
+    ``extension`` is the audio file's, from the episode's format."""
     folder = Path(out_dir) / EPISODES_DIR
     return {
-        "audio": folder / f"{slug}.mp3",
+        "audio": folder / f"{slug}.{extension}",
         "vtt": folder / f"{slug}.vtt",
         "srt": folder / f"{slug}.srt",
         "chapters": folder / f"{slug}.chapters.json",
     }
+
+
+def published_files(out_dir: str | Path, episode: Episode) -> dict[str, Path]:
+    """A published episode's files: as its catalog row names them (``Episode.files``),
+    else where ``episode_files`` puts an MP3 episode (rows from before schema 2)."""
+    if episode.files:
+        return {kind: Path(out_dir) / relative for kind, relative in episode.files.items()}
+    return episode_files(out_dir, episode.slug)
 
 
 def delete_episode_files(out_dir: str | Path, slug: str) -> list[Path]:

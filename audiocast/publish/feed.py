@@ -14,7 +14,7 @@ from ..config import ShowConfig
 from ..fsutil import atomic_write_bytes
 from ..models import Episode
 from .artwork import cover_path, episode_art_path
-from .catalog import episode_files
+from .catalog import published_files
 from .podcast_ext import (
     SRT_TYPE,
     VTT_TYPE,
@@ -106,7 +106,7 @@ def build_feed(show: ShowConfig, episodes: list[Episode], out_dir: str | Path) -
 
 
 def _add_item(entry, show: ShowConfig, episode: Episode, out_dir: Path) -> None:
-    files = episode_files(out_dir, episode.slug)
+    files = published_files(out_dir, episode)
     title = " ".join(episode.title.split())
     entry.title(title)
     entry.description(clip_bytes(episode.description or "") or title)
@@ -116,7 +116,7 @@ def _add_item(entry, show: ShowConfig, episode: Episode, out_dir: Path) -> None:
     entry.pubDate(_aware(episode.published))
     audio = files["audio"]
     size = audio.stat().st_size if audio.is_file() else int(episode.size_bytes)
-    entry.enclosure(public_url(show, audio.relative_to(out_dir)), str(size), "audio/mpeg")
+    entry.enclosure(public_url(show, audio.relative_to(out_dir)), str(size), episode.media_type)
     entry.podcast.itunes_duration(str(int(round(episode.duration_s))))
     entry.podcast.itunes_episode_type("full")
     if episode.author and episode.author.strip() != show.author.strip():
@@ -127,13 +127,13 @@ def _add_item(entry, show: ShowConfig, episode: Episode, out_dir: Path) -> None:
     if art is not None:
         ext.itunes_image(public_url(show, art.relative_to(out_dir)))
     language = episode.language or show.language
-    if files["vtt"].is_file():
+    if "vtt" in files and files["vtt"].is_file():
         ext.podcast_transcript(public_url(show, files["vtt"].relative_to(out_dir)), VTT_TYPE,
                                language=language, rel="captions")
-    if files["srt"].is_file():
+    if "srt" in files and files["srt"].is_file():
         ext.podcast_transcript(public_url(show, files["srt"].relative_to(out_dir)), SRT_TYPE,
                                language=language, rel="captions")
-    if files["chapters"].is_file():
+    if "chapters" in files and files["chapters"].is_file():
         ext.podcast_chapters(public_url(show, files["chapters"].relative_to(out_dir)))
 
 

@@ -32,9 +32,15 @@ MAX_TEXT_BYTES = 4000
 MAX_VTT_LINE = 65
 TRANSCRIPT_TYPES = {"text/vtt", "application/x-subrip", "text/plain", "text/html",
                     "application/json", "application/srt"}
-_ENCLOSURE_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".mp4": "video/mp4",
-                    ".m4v": "video/x-m4v", ".mov": "video/quicktime", ".pdf": "application/pdf",
-                    ".epub": "document/x-epub"}
+#: the enclosure types Apple Podcasts plays, by file extension (the first is Apple's own
+#: name; an M4B audiobook file is AAC in MP4 like M4A, and players take it as M4A)
+_ENCLOSURE_TYPES = {".mp3": ("audio/mpeg",), ".m4a": ("audio/x-m4a", "audio/mp4"),
+                    ".m4b": ("audio/x-m4a", "audio/mp4", "audio/x-m4b"), ".mp4": ("video/mp4",),
+                    ".m4v": ("video/x-m4v",), ".mov": ("video/quicktime",),
+                    ".pdf": ("application/pdf",), ".epub": ("document/x-epub",)}
+_AUDIO_SUFFIXES = (".mp3", ".m4a", ".m4b")
+#: itunes:duration is whole seconds; the file may add the encoder's priming and padding
+DURATION_TOLERANCE_S = 1.5
 _EPISODE_NUMBER = re.compile(r"^\s*(episode|ep\.?|#)\s*\d+\b", re.IGNORECASE)
 _NS_NAMES = {ITUNES_NS: "itunes", PODCAST_NS: "podcast", ATOM_NS: "atom",
              LEGACY_PODCAST_NS: "podcast"}
@@ -323,8 +329,8 @@ class _Checker:
         expected = _ENCLOSURE_TYPES.get(suffix)
         if expected is None:
             self.report(where, f"enclosure {url} is not a format Apple Podcasts plays")
-        elif kind != expected:
-            self.report(where, f"enclosure type {kind!r} does not match {suffix} ({expected})")
+        elif kind not in expected:
+            self.report(where, f"enclosure type {kind!r} does not match {suffix} ({' or '.join(expected)})")
         if not re.fullmatch(r"\d+", length) or int(length) == 0:
             self.report(where, f"enclosure length {length!r} must be the file size in bytes")
         path = self.check_url(url, where, "enclosure")
@@ -332,6 +338,24 @@ class _Checker:
             size = path.stat().st_size
             if int(length) != size:
                 self.report(where, f"enclosure length {length} differs from the file's size {size}")
+        if path is not None and suffix in _AUDIO_SUFFIXES:
+            self.check_duration(item, path, where)
+
+    def check_duration(self, item, path: Path, where: str) -> None:
+        """itunes:duration against the audio file's own duration."""
+        from ..errors import PublishError
+        from .tags import read_duration
+
+        stated = _text(item.find(f"{{{ITUNES_NS}}}duration"))
+        if not re.fullmatch(r"\d+", stated):
+            return  # reported by check_item
+        try:
+            actual = read_duration(path)
+        except PublishError as exc:
+            self.report(where, f"enclosure {path.name} is not playable audio: {exc}")
+            return
+        if abs(int(stated) - actual) > DURATION_TOLERANCE_S:
+            self.report(where, f"itunes:duration {stated} s differs from the file's {actual:.1f} s")
 
     def check_transcript(self, element, where: str) -> None:
         url, kind = element.get("url", ""), element.get("type", "")

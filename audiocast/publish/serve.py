@@ -22,6 +22,8 @@ from .catalog import DB_NAME
 
 MIME_TYPES = {
     ".mp3": "audio/mpeg",
+    ".m4a": "audio/x-m4a",
+    ".m4b": "audio/x-m4a",
     ".xml": "application/rss+xml; charset=utf-8",
     ".vtt": "text/vtt; charset=utf-8",
     ".srt": "application/x-subrip; charset=utf-8",

@@ -7,7 +7,6 @@ Everything is inline (CSS and a few lines of script); chapter links are plain
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import timezone
@@ -18,7 +17,7 @@ from ..config import ShowConfig
 from ..fsutil import atomic_write_text
 from ..models import Episode
 from .artwork import cover_path, ensure_cover
-from .catalog import Catalog, episode_files
+from .catalog import Catalog, published_files
 from .feed import FEED_NAME, public_url, write_feed
 
 SITE_NAME = "index.html"
@@ -131,26 +130,11 @@ def spoken_duration(seconds: float) -> str:
     return " ".join(parts)
 
 
-def _load_chapters(out_dir: Path, episode: Episode) -> list[dict]:
-    path = episode_files(out_dir, episode.slug)["chapters"]
-    chapters = episode.chapters
-    if path.is_file():
-        try:
-            chapters = json.loads(path.read_text(encoding="utf-8")).get("chapters", [])
-        except (ValueError, AttributeError):
-            chapters = episode.chapters
-    # the JSON chapters have no levels; the catalog's rows (same order) do
-    levels = {(c.get("title"), round(c.get("start_ms", -1000) / 1000, 2)): c.get("level", 1)
-              for c in episode.chapters or [] if isinstance(c, dict)}
-    usable = []
-    for chapter in chapters or []:
-        start = chapter.get("startTime", chapter.get("start"))
-        if start is None and isinstance(chapter.get("start_ms"), (int, float)):
-            start = chapter["start_ms"] / 1000
-        if isinstance(start, (int, float)) and chapter.get("title"):
-            level = chapter.get("level") or levels.get((chapter["title"], round(float(start), 2)), 1)
-            usable.append({"start": float(start), "title": str(chapter["title"]), "level": int(level)})
-    return sorted(usable, key=lambda c: c["start"])
+def _load_chapters(episode: Episode) -> list[dict]:
+    """The episode's chapters (start in seconds, title, level) from its catalog rows,
+    which come from the Timeline the episode was rendered with."""
+    return [{"start": c["start_ms"] / 1000, "title": str(c["title"]), "level": int(c.get("level", 1))}
+            for c in episode.chapters or [] if c.get("title")]
 
 
 def _transcript_sections(cues: list[Cue], chapters: list[dict], paragraph_gap: float):
@@ -177,8 +161,9 @@ def _transcript_sections(cues: list[Cue], chapters: list[dict], paragraph_gap: f
 
 
 def _episode_html(show: ShowConfig, episode: Episode, out_dir: Path) -> str:
-    files = episode_files(out_dir, episode.slug)
+    files = published_files(out_dir, episode)
     slug = episode.slug
+    kind = files["audio"].suffix.lstrip(".").upper()
     title = escape(episode.title)
     audio_href = escape(files["audio"].relative_to(out_dir).as_posix())
     player_id = f"player-{slug}"
@@ -195,21 +180,21 @@ def _episode_html(show: ShowConfig, episode: Episode, out_dir: Path) -> str:
         html.append(f"<p>{escape(episode.description)}</p>")
     html += [
         f'<audio id="{player_id}" controls preload="metadata" aria-label="Play episode: {title}">',
-        f'<source src="{audio_href}" type="audio/mpeg">',
-        f'<a href="{audio_href}">Download the episode (MP3)</a>',
+        f'<source src="{audio_href}" type="{escape(episode.media_type)}">',
+        f'<a href="{audio_href}">Download the episode ({kind})</a>',
         "</audio>",
     ]
     # Link texts name the episode for screen-reader link lists, without repeating it on screen.
     of_title = f'<span class="visually-hidden"> of {title}</span>'
-    links = [f'<a href="{audio_href}" download>Download MP3{of_title}</a>']
-    if files["vtt"].is_file():
+    links = [f'<a href="{audio_href}" download>Download {kind}{of_title}</a>']
+    if "vtt" in files and files["vtt"].is_file():
         links.append(f'<a href="{escape(files["vtt"].relative_to(out_dir).as_posix())}">'
                      f"Captions (WebVTT){of_title}</a>")
     if episode.url:
         links.append(f'<a href="{escape(episode.url)}">Read the original article{of_title}</a>')
     html.append(f'<p class="links">{" · ".join(links)}</p>')
 
-    chapters = _load_chapters(out_dir, episode)
+    chapters = _load_chapters(episode)
     if chapters:
         html += [
             f'<nav aria-labelledby="chapters-{slug}">',
@@ -237,7 +222,7 @@ def _episode_html(show: ShowConfig, episode: Episode, out_dir: Path) -> str:
             )
         html += ["</ol></li>" if nested else "</li>", "</ol>", "</nav>"]
 
-    if files["vtt"].is_file():
+    if "vtt" in files and files["vtt"].is_file():
         cues = parse_vtt(files["vtt"].read_text(encoding="utf-8", errors="replace"))
         pacing = show.production.pacing
         gap = (pacing.sentence + pacing.paragraph) / 2000

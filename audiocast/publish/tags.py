@@ -1,8 +1,10 @@
-"""ID3 tags and chapters for the episode MP3: the one place that talks to mutagen.
+"""Tags and chapters of the episode file (ID3 for MP3, iTunes atoms for M4A/M4B):
+the one place that talks to mutagen.
 
 Every mutagen call in audiocast goes through this module, so a tag problem
 surfaces as a PublishError with the file's name rather than a mutagen exception.
-Tags are saved as ID3v2.3, which old players and car stereos read.
+MP3 tags are saved as ID3v2.3, which old players and car stereos read. MP4
+chapters are written by the encoder (encode.encode_m4a) and only read here.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from mutagen.id3 import (
     ID3NoHeaderError,
 )
 from mutagen.mp3 import MP3, BitrateMode
+from mutagen.mp4 import MP4, MP4Cover
 
 from ..errors import PublishError
 from ..models import ChapterMark, Timeline
@@ -135,27 +138,32 @@ def write_tags(mp3_path: str | Path, tags: EpisodeTags, timeline: Timeline) -> N
 
 
 def _add_chapters(id3: ID3, title: str, chapters: list[ChapterMark], end_ms: int) -> None:
-    """Frames in reading order: CTOC "toc", then each level-1 CHAP followed by its
-    nested CTOC and that CTOC's level-2 CHAPs."""
+    """Frames in reading order: CTOC "toc", then each level-1 chapter. The top-level
+    table lists every section once: a section without subsections as its CHAP, a
+    section with subsections as its own CTOC, whose children are the section's
+    opening CHAP and then its subsections' CHAPs."""
+    if not chapters:
+        return
     top: list[str] = []
     frames: list[Any] = []
     for i, chapter in enumerate(chapters):
         last = i == len(chapters) - 1
         chapter_id = f"ch{i}"
-        top.append(chapter_id)
-        frames.append(_chap(chapter_id, chapter, end_ms if last else None))
-        if chapter.children:
-            toc_id = f"toc{i}"
-            top.append(toc_id)
-            child_ids = [f"ch{i}.{j}" for j in range(len(chapter.children))]
-            frames.append(CTOC(element_id=toc_id, flags=CTOCFlags.ORDERED,
-                               child_element_ids=child_ids,
-                               sub_frames=[TIT2(encoding=3, text=[chapter.title])]))
-            for j, (child_id, child) in enumerate(zip(child_ids, chapter.children)):
-                last_child = last and j == len(chapter.children) - 1
-                frames.append(_chap(child_id, child, end_ms if last_child else None))
-    if not chapters:
-        return
+        chapter_frame = _chap(chapter_id, chapter, end_ms if last else None)
+        if not chapter.children:
+            top.append(chapter_id)
+            frames.append(chapter_frame)
+            continue
+        toc_id = f"toc{i}"
+        top.append(toc_id)
+        child_ids = [f"ch{i}.{j}" for j in range(len(chapter.children))]
+        frames.append(CTOC(element_id=toc_id, flags=CTOCFlags.ORDERED,
+                           child_element_ids=[chapter_id, *child_ids],
+                           sub_frames=[TIT2(encoding=3, text=[chapter.title])]))
+        frames.append(chapter_frame)
+        for j, (child_id, child) in enumerate(zip(child_ids, chapter.children)):
+            last_child = last and j == len(chapter.children) - 1
+            frames.append(_chap(child_id, child, end_ms if last_child else None))
     id3.add(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
                  child_element_ids=top, sub_frames=[TIT2(encoding=3, text=[title])]))
     for frame in frames:
@@ -166,6 +174,84 @@ def _chap(element_id: str, chapter: ChapterMark, end_ms: int | None = None) -> C
     end = chapter.end_ms if end_ms is None else max(chapter.end_ms, end_ms)
     return CHAP(element_id=element_id, start_time=chapter.start_ms, end_time=end,
                 sub_frames=[TIT2(encoding=3, text=[chapter.title])])
+
+
+def write_mp4_tags(m4a_path: str | Path, tags: EpisodeTags, timeline: Timeline) -> None:
+    """Replace the MP4 file's iTunes-style tags with the episode's metadata and cover art.
+    The file's chapters (a chapter track and a Nero ``chpl`` atom) are kept as they are."""
+    path = Path(m4a_path)
+    try:
+        mp4 = MP4(path)
+    except (MutagenError, OSError) as exc:
+        raise PublishError(f"cannot write tags to {path}: {exc}") from exc
+    if mp4.tags is None:
+        mp4.add_tags()
+    mp4.tags.clear()
+    values: dict[str, Any] = {"\xa9nam": [tags.title], "\xa9gen": [GENRE]}
+    if tags.author:
+        values["\xa9ART"] = [tags.author]
+    if tags.show:
+        values["\xa9alb"] = [tags.show]
+    when = _id3_date(tags.date)
+    if when:
+        values["\xa9day"] = [when]
+    if tags.description:
+        values["desc"] = [tags.description]
+        values["\xa9cmt"] = [tags.description]
+    if tags.source_url:
+        values["purl"] = [tags.source_url]
+    if tags.cover:
+        data, mime = fit_cover(tags.cover, tags.cover_mime)
+        kind = MP4Cover.FORMAT_PNG if mime == "image/png" else MP4Cover.FORMAT_JPEG
+        values["covr"] = [MP4Cover(data, imageformat=kind)]
+    mp4.tags.update(values)
+    try:
+        mp4.save()
+    except (MutagenError, OSError) as exc:
+        raise PublishError(f"cannot write tags to {path}: {exc}") from exc
+
+
+def read_mp4_tags(m4a_path: str | Path) -> dict[str, Any]:
+    """The MP4 episode's tags as plain values (missing ones are None); for tests and the CLI."""
+    mp4 = _load_mp4(m4a_path)
+    found = mp4.tags or {}
+
+    def text(key: str) -> str | None:
+        values = found.get(key)
+        return str(values[0]) if values else None
+
+    covers = found.get("covr") or []
+    cover_mime = None
+    if covers:
+        cover_mime = "image/png" if covers[0].imageformat == MP4Cover.FORMAT_PNG else "image/jpeg"
+    return {
+        "title": text("\xa9nam"),
+        "author": text("\xa9ART"),
+        "show": text("\xa9alb"),
+        "genre": text("\xa9gen"),
+        "date": text("\xa9day"),
+        "description": text("desc"),
+        "source_url": text("purl"),
+        "cover": bytes(covers[0]) if covers else None,
+        "cover_mime": cover_mime,
+    }
+
+
+def read_mp4_chapters(m4a_path: str | Path) -> list[tuple[str, int]]:
+    """(title, start ms) of every chapter of an MP4 file (its Nero ``chpl`` atom), in order."""
+    mp4 = _load_mp4(m4a_path)
+    return [(str(c.title), int(round(c.start * 1000))) for c in (mp4.chapters or [])]
+
+
+def read_duration(path: str | Path) -> float:
+    """The audio file's duration in seconds as mutagen reads it (MP3 or MP4)."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() in (".m4a", ".m4b", ".mp4"):
+            return float(MP4(path).info.length)
+        return float(MP3(path).info.length)
+    except (MutagenError, OSError) as exc:
+        raise PublishError(f"cannot read {path} as audio: {exc}") from exc
 
 
 def read_tags(mp3_path: str | Path) -> dict[str, Any]:
@@ -266,6 +352,14 @@ def fit_cover(data: bytes, mime: str | None = None) -> tuple[bytes, str]:
                 quality, side = max(60, quality - 8), int(side * 0.8)
     except (UnidentifiedImageError, OSError) as exc:
         raise PublishError(f"cover art is not an image Pillow can read ({mime or 'unknown type'}): {exc}") from exc
+
+
+def _load_mp4(m4a_path: str | Path) -> MP4:
+    path = Path(m4a_path)
+    try:
+        return MP4(path)
+    except (MutagenError, OSError) as exc:
+        raise PublishError(f"cannot read tags of {path}: {exc}") from exc
 
 
 def _load(mp3_path: str | Path) -> ID3:

@@ -67,10 +67,10 @@ def to_srt(timeline: Timeline, line_length: int = LINE_LENGTH) -> str:
 def to_chapters_json(timeline: Timeline, url: str | None = None, img: str | None = None,
                      title: str | None = None) -> str:
     """Podcasting 2.0 JSON chapters (``application/json+chapters``): every level-1 and
-    level-2 chapter by ascending start time. ``url`` and ``img``, when given, are set
+    level-2 chapter by ascending start time (``Timeline.all_chapters``). ``url`` and ``img``, when given, are set
     on every chapter (e.g. the article's address and the episode art)."""
     chapters = []
-    for mark in sorted(timeline.all_chapters(), key=lambda m: (m.start_ms, m.level)):
+    for mark in timeline.all_chapters():
         entry: dict = {
             "startTime": round(mark.start_ms / 1000, 3),
             "endTime": round(mark.end_ms / 1000, 3),

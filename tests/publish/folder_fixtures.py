@@ -80,6 +80,13 @@ def write_sidecars(out_dir: Path, slug: str, article: dict) -> None:
                                  encoding="utf-8")
 
 
+def _chapter_rows(chapters: list[tuple[str, float]], duration_s: float) -> list[dict]:
+    """The catalog's chapter rows (as Timeline.chapter_rows makes them) for (title, start s)."""
+    ends = [start for _, start in chapters[1:]] + [duration_s]
+    return [{"title": title, "level": 1, "start_ms": int(start * 1000), "end_ms": int(end * 1000)}
+            for (title, start), end in zip(chapters, ends)]
+
+
 def add_episode(catalog: Catalog, article: dict, published: datetime, base: Path) -> Episode:
     """Publish one article into the catalog's folder the way the pipeline does."""
     source = str(base / article["source"])
@@ -93,7 +100,7 @@ def add_episode(catalog: Catalog, article: dict, published: datetime, base: Path
         content_hash=f"sha256:{article['frequency']}", duration_s=2.03,
         size_bytes=files["audio"].stat().st_size, published=published, updated=published,
         author="Rowan Vale", description=article["description"], url=article["url"],
-        language="en", chapters=[{"startTime": s, "title": t} for t, s in article["chapters"]],
+        language="en", chapters=_chapter_rows(article["chapters"], 2.03),
     )
     return catalog.upsert(episode, key)
 
