@@ -210,3 +210,25 @@ def test_custom_bumper_paths_are_relative_to_the_config_file(tmp_path):
     config = with_resolved_paths(load_config(folder / "audiocast.toml"))
     assert config.production.intro_bumper == str(folder / "sounds" / "intro.wav")
     assert config.production.transition_bumper == "none"
+
+
+def test_the_episode_format_is_read_beside_the_show_or_under_production(tmp_path):
+    path = tmp_path / "audiocast.toml"
+    path.write_text('title = "Books"\nformat = "m4b"\n')
+    assert load_config(path).production.format == "m4b"
+    path.write_text('[show]\ntitle = "Books"\n[production]\nformat = "m4a"\n')
+    assert load_config(path).production.format == "m4a"
+    assert load_config(search_dir=tmp_path / "elsewhere").production.format == "mp3"
+
+
+def test_an_unknown_format_is_a_one_line_error_listing_the_formats(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "audiocast.toml").write_text('format = "ogg"\n')
+    (tmp_path / "a.txt").write_text("A Title\n\nOne sentence.\n")
+    done = subprocess.run([sys.executable, "-m", "audiocast.cli", "convert", "a.txt"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert done.stderr.strip() == "error: unknown episode format 'ogg'; choose one of: mp3, m4a, m4b"
+    assert not (tmp_path / "output").exists()

@@ -239,6 +239,14 @@ def _minute_duration(channel):
     _first_item(channel).find("itunes:duration", NS).text = "00:02"
 
 
+def _wrong_duration(channel):
+    _first_item(channel).find("itunes:duration", NS).text = "9"
+
+
+def _mp3_typed_as_m4a(channel):
+    _first_item(channel).find("enclosure").set("type", "audio/x-m4a")
+
+
 def _numbered_title(channel):
     _first_item(channel).find("title").text = "Episode 12: Night Trains"
 
@@ -264,6 +272,8 @@ def _outside_url(channel):
     (_no_image, "missing itunes:image"),
     (_bad_category, "'science' is not an Apple Podcasts category"),
     (_minute_duration, "must be whole seconds"),
+    (_wrong_duration, "itunes:duration 9 s differs from the file's 2.0 s"),
+    (_mp3_typed_as_m4a, "enclosure type 'audio/x-m4a' does not match .mp3 (audio/mpeg)"),
     (_numbered_title, "starts with an episode number"),
     (_no_disclosure, "ai-content"),
     (_outside_url, "outside the output folder"),

@@ -136,6 +136,24 @@ def test_table_of_contents_nests_subsections_under_their_chapter(mp3):
     assert all(i.encode("latin-1") for i in ids)
 
 
+def test_a_player_showing_the_table_of_contents_sees_each_section_once(mp3):
+    """The top-level entries, each with its title (CTOC or CHAP), as a TOC-aware player lists them."""
+    write_tags(mp3, tags(), timeline())
+    raw = ID3(mp3)
+    chaps = {f.element_id: f for f in raw.getall("CHAP")}
+    tocs = {f.element_id: f for f in raw.getall("CTOC")}
+
+    def title(element_id: str) -> str:
+        frame = chaps.get(element_id) or tocs[element_id]
+        return str(frame.sub_frames.getall("TIT2")[0])
+
+    top = [title(e) for e in tocs["toc"].child_element_ids]
+    assert top == ["Introduction: a rather long opening title for the whole piece", "Tides", "Fog — und Nebel"]
+    nested = [title(e) for e in tocs["toc1"].child_element_ids]
+    assert nested == ["Tides", "Spring tides and the moon's pull on the bay", "Neap"]
+    assert chaps["ch1"].start_time == 2000  # the section's opening chapter starts at its heading
+
+
 def test_last_chapter_reaches_the_end_players_report(mp3):
     """ffprobe and mutagen count the encoder's priming samples in the duration."""
     write_tags(mp3, tags(), timeline())
