@@ -65,6 +65,23 @@ def test_a_custom_file_replaces_one_bumper(tmp_path):
     assert np.array_equal(bumpers.transition, default_bumpers().transition)
 
 
+@pytest.mark.parametrize("name", ["chime.wav", "chime.flac", "chime.ogg", "chime.m4a"])
+def test_custom_files_in_any_format_come_out_mono_at_the_tracks_rate_without_aliasing(tmp_path, name):
+    """A 48 kHz stereo file: a 500 Hz tone plus a 15 kHz one, which is above what a
+    22.05 kHz track can carry and must be filtered out, never folded down to 7 kHz."""
+    path = tmp_path / name
+    run_ffmpeg(["-f", "lavfi", "-i", "aevalsrc=0.3*sin(2*PI*500*t)+0.3*sin(2*PI*15000*t):s=48000:d=1",
+                "-ac", "2", str(path)])
+    sound = load_bumpers(Production(outro_bumper=str(path)), 22050).outro
+    assert sound.ndim == 1 and len(sound) / 22050 == pytest.approx(1.0, abs=0.06)
+    middle = sound[2000:-2000].astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(middle * np.hanning(len(middle))))
+    freqs = np.fft.rfftfreq(len(middle), 1 / 22050)
+    assert abs(freqs[np.argmax(spectrum)] - 500) < 5
+    alias = spectrum[(freqs > 6500) & (freqs < 7600)].max()
+    assert alias < spectrum.max() * 10 ** (-60 / 20)
+
+
 def test_a_missing_custom_file_names_the_path(tmp_path):
     with pytest.raises(AudioError, match="nothing-here.wav"):
         load_bumpers(Production(outro_bumper=str(tmp_path / "nothing-here.wav")))
