@@ -128,6 +128,12 @@ def test_gpodder_downloads_the_m4b(show, tmp_path):
     assert downloaded[0].read_bytes() == (out / "episodes" / "the-ferry-at-dawn.m4b").read_bytes()
 
 
+def test_converting_again_in_the_same_format_is_unchanged(show):
+    root, _, _, _ = show
+    done = audiocast("convert", "ferry.md", "--format", "m4b", "-o", "out", cwd=root)
+    assert "unchanged" in done.stderr + done.stdout and "episodes/the-ferry-at-dawn.m4b" in done.stderr + done.stdout
+
+
 def test_switching_back_to_mp3_replaces_the_file(show):
     """Runs last: the same article in another format is one episode with one audio file."""
     root, out, _, _ = show

@@ -103,9 +103,9 @@ def encode_m4a(samples: np.ndarray, sample_rate: int, bitrate_kbps: int = 96,
 
 
 def ffmetadata_chapters(chapters: Sequence[ChapterMark]) -> str:
-    """An ffmetadata file holding ``chapters`` (in start order, each ending where the
-    next begins) and nothing else."""
-    marks = sorted(chapters, key=lambda m: (m.start_ms, m.level))
+    """An ffmetadata file holding ``chapters`` (``Timeline.all_chapters``: in start
+    order; each here ends where the next begins) and nothing else."""
+    marks = list(chapters)
     lines = [";FFMETADATA1"]
     for i, mark in enumerate(marks):
         end = marks[i + 1].start_ms if i + 1 < len(marks) else mark.end_ms

@@ -240,7 +240,7 @@ def read_mp4_tags(m4a_path: str | Path) -> dict[str, Any]:
 def read_mp4_chapters(m4a_path: str | Path) -> list[tuple[str, int]]:
     """(title, start ms) of every chapter of an MP4 file (its Nero ``chpl`` atom), in order."""
     mp4 = _load_mp4(m4a_path)
-    return [(str(c.title), int(round(c.start * 1000))) for c in (mp4.chapters or [])]
+    return [(str(c.title), round(c.start * 1000)) for c in (mp4.chapters or [])]
 
 
 def read_duration(path: str | Path) -> float:

@@ -67,8 +67,9 @@ def to_srt(timeline: Timeline, line_length: int = LINE_LENGTH) -> str:
 def to_chapters_json(timeline: Timeline, url: str | None = None, img: str | None = None,
                      title: str | None = None) -> str:
     """Podcasting 2.0 JSON chapters (``application/json+chapters``): every level-1 and
-    level-2 chapter by ascending start time (``Timeline.all_chapters``). ``url`` and ``img``, when given, are set
-    on every chapter (e.g. the article's address and the episode art)."""
+    level-2 chapter by ascending start time (``Timeline.all_chapters``). ``url`` and
+    ``img``, when given, are set on every chapter (e.g. the article's address and the
+    episode art)."""
     chapters = []
     for mark in timeline.all_chapters():
         entry: dict = {
