@@ -163,7 +163,8 @@ def with_resolved_paths(show: ShowConfig) -> ShowConfig:
 def voice_for_article(article: Article, voice: VoiceSettings, show: ShowConfig) -> tuple[VoiceSettings, str | None]:
     """The voice for this article: ``voice`` when it speaks the article's language, else
     an installed voice that does (with a note), else ``voice`` with a note that none does."""
-    from .voices import primary_language, voice_for_language
+    from .languages import primary_language
+    from .voices import voice_for_language
 
     wanted = primary_language(article.language)
     have = primary_language(voice.language)
