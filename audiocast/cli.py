@@ -78,11 +78,12 @@ def _show(config: Path | None, base_url: str | None = None, engine: str | None =
     return show
 
 
-def _read_stdin_if_needed(sources: list[str]) -> str | None:
+def _read_stdin_if_needed(sources: list[str]) -> str | bytes | None:
     if "-" in sources:
         if sys.stdin.isatty():
             raise ConfigError("source '-' reads the article from standard input, but nothing was piped in")
-        return sys.stdin.read()
+        buffer = getattr(sys.stdin, "buffer", None)  # bytes: a PDF or EPUB may be piped in too
+        return buffer.read() if buffer is not None else sys.stdin.read()
     return None
 
 
@@ -91,7 +92,8 @@ def _read_stdin_if_needed(sources: list[str]) -> str | None:
 
 @app.command()
 def convert(
-    sources: list[str] = typer.Argument(..., help="Article files (.txt, .md, .html), http(s) URLs, or - for stdin."),
+    sources: list[str] = typer.Argument(
+        ..., help="Article files (text, Markdown, HTML, PDF, EPUB, .docx, .eml), http(s) URLs, or - for stdin."),
     output: Path = OutputOpt,
     engine: Optional[str] = EngineOpt,
     voice: Optional[str] = VoiceOpt,
@@ -100,12 +102,21 @@ def convert(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
     force: bool = typer.Option(False, "--force", help="Re-render even if the article has not changed."),
     scheduler: Optional[str] = SchedulerOpt,
+    split_chapters: bool = typer.Option(
+        False, "--split-chapters", help="One episode per chapter (e.g. of an EPUB), in order."),
 ) -> None:
     """Convert articles into episodes and publish them to the output folder's feed."""
     show = _show(config, base_url, engine, voice)
     stdin_text = _read_stdin_if_needed(sources)
+    loader = None
+    if split_chapters:
+        from .ingest import load_article, split_chapters as chapters_of
+
+        chapters = {chapter.source: chapter for source in sources
+                    for chapter in chapters_of(load_article(source, stdin_text=stdin_text))}
+        sources, loader = list(chapters), chapters.__getitem__
     result = _run_conversion(sources, output, show, jobs=jobs, force=force, stdin_text=stdin_text,
-                             scheduler=scheduler)
+                             scheduler=scheduler, loader=loader)
     _finish(result, output, show)
 
 
@@ -330,7 +341,8 @@ def serve(
 
 @app.command()
 def sync(
-    feed_url: str = typer.Argument(..., help="A blog's RSS or Atom feed (URL or file)."),
+    feed_url: str = typer.Argument(
+        ..., help="A blog's RSS or Atom feed, a read-later feed, or an OPML list of feeds (URL or file)."),
     output: Path = OutputOpt,
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Convert at most N newest posts."),
     engine: Optional[str] = EngineOpt,
