@@ -27,8 +27,10 @@ from ..errors import IngestError
 from ..models import Article, Section
 from .html import fallback_events
 from .language import detect_language, normalize_language
+from .markdown import NOTES_TITLE
 from .outline import (
     Heading,
+    Item,
     build_sections,
     clean_text,
     first_paragraph,
@@ -244,7 +246,22 @@ def _document_events(archive: zipfile.ZipFile, path: str) -> list:
         " or @*[name()='epub:type']='pagebreak' or @role='doc-pagebreak']"
     ):
         node.drop_tree()
-    return fallback_events(tree)
+    notes = []
+    for node in tree.xpath(
+        "//*[@*[name()='epub:type']='footnote' or @*[name()='epub:type']='endnote'"
+        " or @*[name()='epub:type']='rearnote' or @role='doc-footnote' or @role='doc-endnote']"
+    ):
+        text = clean_text(node.text_content())
+        if text:
+            notes.append(Item("paragraph", text))
+        node.drop_tree()
+    events = fallback_events(tree)
+    if notes:  # read after the chapter's text, as Markdown footnotes are
+        levels = [e.level for e in events if isinstance(e, Heading)]
+        top = min(levels[1:]) if len(levels) > 1 else (levels[0] + 1 if levels else 1)
+        events.append(Heading(NOTES_TITLE, top))
+        events.extend(notes)
+    return events
 
 
 def _chapter_section(title: str, events: list) -> Section | None:

@@ -32,17 +32,23 @@ from .outline import clean_text
 
 _BLOCKS = ("p", "div", "td", "th", "li", "table", "tr", "span", "center", "section", "footer",
            "header", "font", "h1", "h2", "h3", "h4", "h5", "h6", "small", "blockquote")  # fmt: skip
+# Mailing-list actions: in a link, or as (nearly) all of a block, they are chrome.
 _ACTIONS = re.compile(
     r"view (?:this|the|it|our)?\s*(?:e-?mail|message|newsletter|issue)?\s*(?:in|on) (?:a |your )?"
-    r"(?:web )?browser|view (?:it |this )?(?:online|on the web|as a web ?page)|read (?:it |this )?online"
-    r"|having trouble (?:reading|viewing)|(?:can't|cannot|can not) see (?:this|the images)"
-    r"|unsubscribe|opt[ -]out|update (?:your )?(?:e-?mail )?(?:preferences|profile|subscription)"
+    r"(?:web )?browser|view (?:it |this )?(?:online|on the web|as a web ?page)"
+    r"|read (?:it |this )?(?:issue |e-?mail )?online|unsubscribe|opt[ -]out"
+    r"|update (?:your )?(?:e-?mail )?(?:preferences|profile|subscription)"
     r"|manage (?:your )?(?:e-?mail )?(?:preferences|subscriptions?|profile)"
     r"|(?:forward|share) (?:this|it)? ?(?:e-?mail|newsletter|issue)? ?(?:to|with) a (?:friend|colleague)"
+    r"|privacy policy|add us to your address book|sign up (?:here )?for (?:this|our) newsletter",
+    re.I,
+)
+# Sentences only the footer of a mailing says: chrome in any short block.
+_LIST_NOTICES = re.compile(
+    r"having trouble (?:reading|viewing)|(?:can't|cannot|can not) see (?:this|the images)"
     r"|you (?:are receiving|received|get|got) this (?:e-?mail|message|newsletter)"
-    r"|(?:was|were) (?:this|you) forwarded|sign up (?:here )?for (?:this|our) newsletter"
-    r"|add us to your address book|why did i get this|no longer wish to receive"
-    r"|this (?:e-?mail|message) was sent (?:to|by)|mailing address|privacy policy",
+    r"|(?:was|were) (?:this|you) forwarded|forwarded (?:to you|this)|why did i get this"
+    r"|no longer wish to receive|this (?:e-?mail|message) was sent (?:to|by)|our mailing address",
     re.I,
 )
 _POSTAL = re.compile(
@@ -148,11 +154,16 @@ def remove_newsletter_chrome(html: str, sender: str | None = None) -> str:
     for table in reversed(tree.xpath("//table")):
         if _is_layout_table(table):
             _unwrap_table(table)
+    # judge the innermost blocks, so one footer line never takes the article with it
     for node in list(tree.iter(*_BLOCKS)):
         if node.getparent() is None or not _still_attached(node, tree):
             continue
-        if _is_chrome(node):
+        if not any(child.tag in _BLOCKS for child in node.iterdescendants()) and _is_chrome(node):
             node.drop_tree()
+    for node in reversed(list(tree.iter(*_BLOCKS))):  # containers the chrome leaves empty
+        if node.getparent() is not None and _still_attached(node, tree):
+            if not clean_text(node.text_content()) and not node.xpath(".//img"):
+                node.drop_tree()
     body = tree.find(".//body")
     if body is not None and not tree.xpath("//article | //main | //*[@role='main']"):
         article = lxml.html.Element("article")
@@ -219,8 +230,10 @@ def _is_chrome(node) -> bool:
         return False
     if _COPYRIGHT.search(text):
         return True
+    if _LIST_NOTICES.search(text):
+        return True
     if _ACTIONS.search(text) and (
-        len(text) < 160 or any(_ACTIONS.search(a.text_content()) for a in node.xpath(".//a"))
+        len(text) < 60 or any(_ACTIONS.search(a.text_content()) for a in node.xpath(".//a"))
     ):
         return True
     if _POSTAL.search(text) and len(text) < 200 and not re.search(r"[.!?]\s+[A-Z]", text[:-1]):
@@ -247,7 +260,10 @@ def _text_as_html(text: str) -> str:
         line = clean_text(paragraph)
         if not line:
             continue
-        if len(line) <= _CHROME_LIMIT and (_ACTIONS.search(line) or _COPYRIGHT.search(line)):
+        if len(line) <= _CHROME_LIMIT and (
+            _LIST_NOTICES.search(line) or _COPYRIGHT.search(line)
+            or (_ACTIONS.search(line) and (len(line) < 60 or re.search(r"https?://", line)))
+        ):
             continue
         line = re.sub(r"<?https?://\S+>?", "", line).strip()
         if line:

@@ -251,14 +251,18 @@ def make_scanned_pdf(path: Path) -> Path:
 # --------------------------------------------------------------------------- EPUB
 
 
-def make_epub(path: Path) -> Path:
+def make_epub(path: Path, chapter_texts=EPUB_CHAPTERS) -> Path:
     """An EPUB 3: stored ``mimetype`` first, container.xml, a package document, a nav document."""
     chapters = []
-    for number, (title, paragraphs) in enumerate(EPUB_CHAPTERS, start=1):
+    for number, (title, paragraphs) in enumerate(chapter_texts, start=1):
         body = "".join(f"<p>{p}</p>" for p in paragraphs)
         if number == 2:
             body += ('<figure><img src="storm.jpg" alt="Waves over the gallery"/>'
                      "<figcaption>The gallery in a north-westerly gale.</figcaption></figure>")
+        if number == 3:
+            body += ('<h2>A Letter Home</h2><p>Dear mother, the lamp is bright and the stores'
+                     '<a epub:type="noteref" href="#n1">1</a> will last until spring.</p>'
+                     '<aside epub:type="footnote" id="n1"><p>Flour, lamp oil and tea.</p></aside>')
         chapters.append((f"chapter-{number}.xhtml", title, _xhtml(title, f"<h1>{title}</h1>{body}")))
     cover = _xhtml("Cover", f"<h1>{EPUB_TITLE}</h1><p>{EPUB_AUTHOR}</p>")
     nav_items = "".join(f'<li><a href="{name}">{title}</a></li>' for name, title, _ in chapters)
