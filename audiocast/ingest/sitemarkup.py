@@ -26,6 +26,7 @@ _FIGURE_NAMES = re.compile(r"^(?:figure|fig|img|image|picture|gallery-image)(?:\
 _QUOTE_NAMES = re.compile(r"^(?:quote|blockquote|pullquote|epigraph|cite-quote)$", re.I)
 _CODE_NAMES = re.compile(r"^(?:highlight|code|codeblock|syntax)$", re.I)
 _COMMENT_NAMES = re.compile(r"^comment$", re.I)
+_INCLUDES = {"include", "include_relative", "render", "partial", "include_cached"}
 
 # Hugo: {{< name args >}} / {{% name args %}} and their closers {{< /name >}}
 _HUGO_TAG = re.compile(r"\{\{([<%])-?\s*(/?)\s*([\w./-]+)((?:[^{}]|\{[^{}]*\})*?)-?\s*[>%]\}\}", re.S)
@@ -169,7 +170,10 @@ def _replace_tags(text: str, pattern: re.Pattern[str], parts) -> str:
         paired = _closer(matches, index, name, parts)
         inner = text[match.end() : paired.start()] if paired else ""
         attrs = _attributes(args)
-        if _FIGURE_NAMES.search(name) or ("caption" in attrs and "src" in attrs):
+        if name.lower() in _INCLUDES:  # {% include figure.html caption="..." %}: the partial's name
+            name = (args or "").strip().split(" ", 1)[0].strip("'\"") or name
+        has_image = any(key in attrs for key in ("src", "image_path", "image", "url"))
+        if _FIGURE_NAMES.search(name) or ("caption" in attrs and has_image):
             out.append(_figure(attrs, inner))
         elif _QUOTE_NAMES.match(name) and (paired or attrs.get("quote") or attrs.get("text")):
             out.append(_quote(inner or attrs.get("quote") or attrs.get("text") or ""))
