@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,6 +47,7 @@ _CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|plate|illustration|map)\s*\
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]]$")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _HYPHENATED = re.compile(r"\b([^\W\d_]+)-([^\W\d_]+)\b")
+_LIGATURES = re.compile("[\ufb00-\ufb06]")  # ﬁ ﬂ ﬀ ...: typesetting, not spelling
 _PLACEHOLDER_TITLE = re.compile(
     r"^(?:untitled|document\d*|microsoft word\b.*|.*\.(?:docx?|pdf|odt|tex|indd|rtf))$", re.I
 )
@@ -109,11 +111,11 @@ def parse_pdf(data: bytes, source: str = "") -> Article:
     title = info.get("title")
     if title and _PLACEHOLDER_TITLE.match(title):
         title = None
-    headings = [e for e in events if isinstance(e, Heading)]
-    if not title and headings:
-        first = headings[0]
-        title = first.text
     first_heading = next((e for e in events if isinstance(e, Heading)), None)
+    if first_heading is not None and (
+        not title or (len(first_heading.text) > 8 and _folded(title).startswith(_folded(first_heading.text)))
+    ):
+        title = first_heading.text  # "Title | Site" metadata: the printed heading is the title
     if first_heading is not None and same_text(first_heading.text, title):
         events.remove(first_heading)
     title = title or title_from_source(source) or "Untitled"
@@ -130,6 +132,10 @@ def parse_pdf(data: bytes, source: str = "") -> Article:
 
 
 # --------------------------------------------------------------------------- document
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
 
 
 def _metadata(document) -> dict[str, str]:
@@ -191,7 +197,7 @@ def _read_lines(document, laparams) -> tuple[int, list[_Line], int]:
         nonlocal images
         if isinstance(item, LTTextLineHorizontal):
             chars = [c for c in item if isinstance(c, LTChar)]
-            text = clean_text(item.get_text())
+            text = clean_text(_LIGATURES.sub(_unligature, item.get_text()))
             if not chars or not text:
                 return
             sizes = Counter(round(c.size * 2) / 2 for c in chars if c.get_text().strip())
@@ -221,6 +227,10 @@ def _read_lines(document, laparams) -> tuple[int, list[_Line], int]:
             if line.page == page_number:
                 line.top, line.bottom = line.top / layout.height, line.bottom / layout.height
     return pages, lines, images
+
+
+def _unligature(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group(0))
 
 
 def _column(line: _Line, width: float) -> str:
