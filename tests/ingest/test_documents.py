@@ -264,3 +264,39 @@ def test_unsupported_types_name_the_supported_ones(made, tmp_path):
 @pytest.mark.parametrize("key", ["report", "plain", "epub", "docx", "eml", "eml_text"])
 def test_every_document_type_gives_a_speakable_script(made, key):
     assert_speakable(build_script(load_article(str(made[key]))))
+
+
+# --------------------------------------------------------------------------- printed by Chromium
+
+PRINTED_ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Restoring a Tidal Mill | Estuary Heritage</title></head><body>
+<h1>Restoring a Tidal Mill</h1>
+{paragraphs}
+<h2>The wheel</h2>
+<p>The new wheel is made of oak, and its paddles were cut by hand in the workshop beside the pond.</p>
+<h2>Opening day</h2>
+<p>Visitors will see the mill grinding flour again on the first spring tide after the repairs.</p>
+</body></html>"""
+PRINTED_PARAGRAPH = ("A tidal mill stores the rising sea behind a gate and lets it out through the wheel "
+                     "as the tide falls, so the miller works to the rhythm of the moon.")
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_pdf_printed_by_chromium_loses_its_print_headers_and_footers(tmp_path):
+    page = tmp_path / "tidal-mill.html"
+    page.write_text(PRINTED_ARTICLE.format(paragraphs=f"<p>{PRINTED_PARAGRAPH}</p>" * 14),
+                    encoding="utf-8")
+    pdf = tmp_path / "tidal-mill.pdf"
+    subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}",
+         page.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )
+    data = script_json(pdf)
+    assert data["title"] == "Restoring a Tidal Mill"
+    assert structure(data) == [(None, 1), ("The wheel", 1), ("Opening day", 1)]
+    lede = data["sections"][0]["spoken"]
+    assert lede[1:] == [PRINTED_PARAGRAPH] * 14  # whole paragraphs across the page break
+    spoken = all_spoken(data)
+    assert "Estuary Heritage" not in spoken and "file" not in spoken  # Chromium's header and footer
+    assert_speakable(build_script(load_article(str(pdf))))
