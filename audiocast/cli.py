@@ -382,7 +382,8 @@ def _destination(given: str | None, show) -> str:
     if not destination:
         raise ConfigError("no destination: give one (e.g. `audiocast publish sftp://user@host/path`) "
                           "or set publish_to in audiocast.toml")
-    parse_destination(destination)
+    if parse_destination(destination).kind == "local" and not given:
+        destination = str(show.resolve_path(destination))  # relative to the config file's folder
     return destination
 
 
