@@ -168,28 +168,31 @@ def scan_folder(out_dir: str | Path) -> list[LocalFile]:
     return sorted(found, key=lambda f: _upload_order(f.path))
 
 
-def enclosure_types(feed_path: Path) -> dict[str, str]:
-    """{relative path: type} for each enclosure in the local feed, matched to the folder's
-    files by the end of the enclosure URL."""
+def enclosure_types(feed_path: Path) -> tuple[dict[str, str], list[str]]:
+    """({relative path: type} for each enclosure of the local feed, [enclosure URLs that
+    match no file of the folder]). Files are matched by the end of the URL's path."""
     from lxml import etree
 
     try:
         root = etree.parse(str(feed_path), etree.XMLParser(resolve_entities=False, no_network=True))
-    except (OSError, etree.XMLSyntaxError):
-        return {}
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise PublishError(f"{feed_path} is not a readable feed: {exc}") from None
     out_dir = feed_path.parent
-    types = {}
+    types, missing = {}, []
     for enclosure in root.iter("enclosure"):
         url, kind = enclosure.get("url"), enclosure.get("type")
-        if not url or not kind:
+        if not url:
             continue
         parts = unquote(urlsplit(url).path).lstrip("/").split("/")
         for start in range(len(parts)):
             candidate = "/".join(parts[start:])
-            if candidate and (out_dir / candidate).is_file():
-                types[candidate] = kind
+            if candidate and is_published(candidate) and (out_dir / candidate).is_file():
+                if kind:
+                    types[candidate] = kind
                 break
-    return types
+        else:
+            missing.append(url)
+    return types, missing
 
 
 # --------------------------------------------------------------------------- destinations
@@ -282,10 +285,8 @@ class LocalDestination(Destination):
     def __init__(self, root: Path):
         self.root = Path(root)
         self.name = str(self.root)
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise PublishError(f"cannot create {self.root}: {exc.strerror or exc}") from None
+        if self.root.exists() and not self.root.is_dir():
+            raise PublishError(f"{self.root} is not a folder")
 
     def list_files(self) -> dict[str, int]:
         found = {}
@@ -303,15 +304,18 @@ class LocalDestination(Destination):
 
     def _replace(self, relpath: str, fill: Callable[[object], None]) -> None:
         target = self.root / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
         temp = self.root / _temp_name(relpath)
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             with open(temp, "wb") as handle:
                 fill(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(temp, 0o644)
             os.replace(temp, target)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise PublishError(f"cannot write {target}: {exc.strerror or exc}") from None
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
@@ -383,7 +387,6 @@ class SftpDestination(Destination):
         self.client = client
         self.root = spec.path.rstrip("/") or "/"
         self._dirs: set[str] = set()
-        self._guard(self._makedirs, self.root)
 
     def _guard(self, action, *args):
         """Run an SFTP call; a dropped connection or server error becomes one line."""
@@ -419,7 +422,11 @@ class SftpDestination(Destination):
 
     def list_files(self) -> dict[str, int]:
         def walk(folder: str, prefix: str, found: dict[str, int]) -> None:
-            for entry in self.sftp.listdir_attr(folder):
+            try:
+                entries = self.sftp.listdir_attr(folder)
+            except FileNotFoundError:
+                return  # created by the first upload
+            for entry in entries:
                 relpath = f"{prefix}{entry.filename}"
                 if stat.S_ISDIR(entry.st_mode or 0):
                     walk(posixpath.join(folder, entry.filename), relpath + "/", found)
@@ -715,7 +722,10 @@ def upload_folder(
         _check_not_inside(out_dir, Path(spec.path))
     with _folder_lock(out_dir):
         local = scan_folder(out_dir)
-        types = enclosure_types(out_dir / FEED_PATH)
+        types, missing = enclosure_types(out_dir / FEED_PATH)
+        if missing:
+            raise PublishError(f"{out_dir / FEED_PATH} lists {missing[0]}, which is not in {out_dir}; "
+                               f"nothing uploaded (convert that article again or remove its episode)")
         with open_destination(spec, endpoint_url) as target:
             listing = target.list_files()
             recorded = read_manifest(target)

@@ -150,6 +150,17 @@ def test_a_file_missing_at_the_destination_is_uploaded_again(tmp_path):
     assert (dest / media).read_bytes() == (out_dir / media).read_bytes()
 
 
+def test_a_feed_listing_a_missing_file_is_not_published(tmp_path):
+    out_dir = tmp_path / "out"
+    build_folder(out_dir, BASE_URL)
+    media = next((out_dir / "episodes").glob("*.mp3"))
+    media.unlink()
+    dest = tmp_path / "site"
+    with pytest.raises(PublishError, match=f"lists {BASE_URL}episodes/{media.name}, which is not in"):
+        upload_folder(out_dir, str(dest))
+    assert not dest.exists()
+
+
 def test_dry_run_changes_nothing(tmp_path, capsys):
     out_dir = tmp_path / "out"
     build_folder(out_dir, BASE_URL)
@@ -157,7 +168,7 @@ def test_dry_run_changes_nothing(tmp_path, capsys):
     assert main(["publish", str(dest), "-o", str(out_dir), "--dry-run"]) == 0
     printed = capsys.readouterr().out
     assert "would upload feed.xml" in printed and "would upload 11 files" in printed
-    assert not any(p.is_file() for p in dest.rglob("*"))
+    assert not dest.exists()
 
 
 def test_cli_publish_to_from_config(tmp_path, capsys, monkeypatch):

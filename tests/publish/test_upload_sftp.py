@@ -54,7 +54,10 @@ def test_sftp_publish_then_unchanged_uploads_nothing(tmp_path, ssh_server, ssh_h
     out_dir = tmp_path / "out"
     build_folder(out_dir, BASE_URL)
     remote = tmp_path / "srv" / "podcast"
+    planned = upload_folder(out_dir, ssh_server.url(remote), dry_run=True)
+    assert not remote.exists()
     report = upload_folder(out_dir, ssh_server.url(remote))
+    assert report.uploaded == planned.uploaded
     held = remote_files(remote)
     local = {p.relative_to(out_dir).as_posix(): p for p in out_dir.rglob("*") if p.is_file()}
     assert set(held) == {path for path in local if path not in ("audiocast.db", ".audiocast.lock")} | {
