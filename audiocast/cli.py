@@ -365,6 +365,7 @@ def publish(
         None, help="A folder, sftp://user@host[:port]/path or s3://bucket/prefix (default: publish_to)."),
     output: Path = OutputOpt,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be uploaded and deleted; change nothing."),
+    verify: bool = typer.Option(False, "--verify", help="Re-read the destination's files and re-upload any that differ."),
     endpoint_url: Optional[str] = typer.Option(
         None, "--endpoint-url", help="S3-compatible endpoint (default: publish_endpoint_url, AWS_ENDPOINT_URL_S3)."),
     config: Optional[Path] = ConfigOpt,
@@ -372,7 +373,7 @@ def publish(
     """Upload the output folder: changed media first, the feed last, removed episodes after."""
     show = _show(config)
     _upload(output, _destination(destination, show), endpoint_url or show.publish_endpoint_url,
-            dry_run=dry_run)
+            dry_run=dry_run, verify=verify)
 
 
 def _destination(given: str | None, show) -> str:
@@ -387,7 +388,8 @@ def _destination(given: str | None, show) -> str:
     return destination
 
 
-def _upload(output: Path, destination: str, endpoint_url: str | None, *, dry_run: bool) -> None:
+def _upload(output: Path, destination: str, endpoint_url: str | None, *, dry_run: bool,
+            verify: bool = False) -> None:
     from rich.progress import DownloadColumn, TransferSpeedColumn
 
     from .publish.upload import upload_folder
@@ -405,7 +407,7 @@ def _upload(output: Path, destination: str, endpoint_url: str | None, *, dry_run
 
     with bars:
         report = upload_folder(output, destination, endpoint_url=endpoint_url, dry_run=dry_run,
-                               on_plan=on_plan, on_bytes=lambda n: bars.advance(task, n),
+                               verify=verify, on_plan=on_plan, on_bytes=lambda n: bars.advance(task, n),
                                on_file=on_file)
     if report.dry_run:
         for path in report.uploaded:

@@ -38,6 +38,7 @@ from ..errors import ConfigError, PublishError
 from .catalog import DB_NAME
 
 MANIFEST_NAME = ".audiocast-manifest.json"
+SNAPSHOT_PREFIX = ".audiocast-publish-"
 FEED_PATH = "feed.xml"
 INDEX_PATH = "index.html"
 
@@ -260,6 +261,11 @@ class Destination:
     def read(self, relpath: str) -> bytes | None:
         raise NotImplementedError
 
+    def sha256(self, relpath: str) -> str | None:
+        """The hex sha256 of a file's content as the destination holds it (None: absent)."""
+        data = self.read(relpath)
+        return None if data is None else hashlib.sha256(data).hexdigest()
+
     def upload(self, local: Path, relpath: str, *, content_type: str, cache_control: str,
                on_bytes: OnBytes | None = None) -> None:
         raise NotImplementedError
@@ -299,6 +305,12 @@ class LocalDestination(Destination):
     def read(self, relpath: str) -> bytes | None:
         try:
             return (self.root / relpath).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def sha256(self, relpath: str) -> str | None:
+        try:
+            return file_sha256(self.root / relpath)
         except FileNotFoundError:
             return None
 
@@ -447,6 +459,20 @@ class SftpDestination(Destination):
 
         return self._guard(fetch)
 
+    def sha256(self, relpath: str) -> str | None:
+        def digest() -> str | None:
+            hasher = hashlib.sha256()
+            try:
+                with self.sftp.open(self._remote(relpath), "rb") as handle:
+                    handle.prefetch()
+                    for block in iter(lambda: handle.read(_CHUNK), b""):
+                        hasher.update(block)
+            except FileNotFoundError:
+                return None
+            return hasher.hexdigest()
+
+        return self._guard(digest)
+
     def _put(self, relpath: str, send: Callable[[str], None]) -> None:
         target = self._remote(relpath)
         temp = self._remote(_temp_name(relpath))
@@ -594,6 +620,19 @@ class S3Destination(Destination):
 
         return self._guard(fetch)
 
+    def sha256(self, relpath: str) -> str | None:
+        def digest() -> str | None:
+            hasher = hashlib.sha256()
+            try:
+                body = self.client.get_object(Bucket=self.bucket, Key=self._key(relpath))["Body"]
+            except self.client.exceptions.NoSuchKey:
+                return None
+            for block in body.iter_chunks(_CHUNK):
+                hasher.update(block)
+            return hasher.hexdigest()
+
+        return self._guard(digest)
+
     def upload(self, local, relpath, *, content_type, cache_control, on_bytes=None) -> None:
         self._guard(self.client.upload_file, str(local), self.bucket, self._key(relpath),
                     ExtraArgs={"ContentType": content_type, "CacheControl": cache_control},
@@ -654,9 +693,13 @@ def _safe_relpath(path: str) -> bool:
     return bool(parts) and not path.startswith("/") and ".." not in parts and "\\" not in path
 
 
-def held_files(manifest: dict[str, dict], listing: dict[str, int]) -> dict[str, dict]:
-    """The manifest's entries that the destination still holds at the recorded size."""
-    return {path: entry for path, entry in manifest.items() if listing.get(path) == entry["size"]}
+def held_files(manifest: dict[str, dict], listing: dict[str, int],
+               target: Destination | None = None) -> dict[str, dict]:
+    """The manifest's entries that the destination still holds at the recorded size (and,
+    given ``target``, whose content there still has the recorded sha256)."""
+    return {path: entry for path, entry in manifest.items()
+            if listing.get(path) == entry["size"]
+            and (target is None or target.sha256(path) == entry["sha256"])}
 
 
 # --------------------------------------------------------------------------- publishing
@@ -706,14 +749,20 @@ def upload_folder(
     *,
     endpoint_url: str | None = None,
     dry_run: bool = False,
+    verify: bool = False,
     on_plan: Callable[[PublishPlan], None] | None = None,
     on_bytes: OnBytes | None = None,
     on_file: Callable[[str, str, int], None] | None = None,
 ) -> PublishReport:
     """Publish ``out_dir`` to ``destination``: changed media first, then pages and the
     index, the feed last, then deletions; the manifest records each file once it is in
-    place. ``on_file(action, path, size)`` is called after each upload or deletion
-    ("uploaded", "deleted"), ``on_bytes(n)`` as bytes go out."""
+    place. ``verify`` re-reads every file the manifest lists and uploads again any whose
+    content differs. ``on_file(action, path, size)`` is called after each upload or
+    deletion ("uploaded", "deleted"), ``on_bytes(n)`` as bytes go out.
+
+    The catalog's lock is held only while the folder is read: the files are then
+    hard-linked into a hidden snapshot folder, so conversions can go on publishing
+    locally while the snapshot uploads."""
     out_dir = Path(out_dir)
     if not (out_dir / FEED_PATH).is_file():
         raise PublishError(f"no {FEED_PATH} in {out_dir}; convert an article first")
@@ -726,10 +775,12 @@ def upload_folder(
         if missing:
             raise PublishError(f"{out_dir / FEED_PATH} lists {missing[0]}, which is not in {out_dir}; "
                                f"nothing uploaded (convert that article again or remove its episode)")
+        snapshot = None if dry_run else _snapshot(out_dir, local)
+    try:
         with open_destination(spec, endpoint_url) as target:
             listing = target.list_files()
             recorded = read_manifest(target)
-            held = held_files(recorded, listing)
+            held = held_files(recorded, listing, target if verify else None)
             plan = plan_publish(local, held)
             report = PublishReport(str(spec), skipped=[f.path for f in plan.skipped], dry_run=dry_run)
             if on_plan:
@@ -741,7 +792,7 @@ def upload_folder(
                 return report
             manifest = dict(held)
             for item in plan.uploads:
-                target.upload(out_dir / item.path, item.path,
+                target.upload(Path(snapshot.name) / item.path, item.path,
                               content_type=content_type(item.path, types),
                               cache_control=cache_control(item.path), on_bytes=on_bytes)
                 manifest[item.path] = {"size": item.size, "sha256": item.sha256}
@@ -762,7 +813,35 @@ def upload_folder(
             for path in listing:
                 if _TEMP_NAME.match(posixpath.basename(path)):
                     target.delete(path)  # left behind by an interrupted upload
+    finally:
+        if snapshot is not None:
+            snapshot.cleanup()
     return report
+
+
+def _snapshot(out_dir: Path, files: list[LocalFile]):
+    """A hidden folder in ``out_dir`` holding hard links (else copies) of ``files``, so
+    the upload sends exactly what was scanned even if a conversion replaces a file."""
+    import tempfile
+    import time
+
+    for stale in out_dir.glob(f"{SNAPSHOT_PREFIX}*"):  # left by a run that was killed
+        if stale.is_dir() and time.time() - stale.stat().st_mtime > 86400:
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = tempfile.TemporaryDirectory(prefix=SNAPSHOT_PREFIX, dir=out_dir)
+    root = Path(folder.name)
+    try:
+        for item in files:
+            link = root / item.path
+            link.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(out_dir / item.path, link)
+            except OSError:
+                shutil.copy2(out_dir / item.path, link)
+    except BaseException:
+        folder.cleanup()
+        raise
+    return folder
 
 
 def _write_manifest(target: Destination, manifest: dict[str, dict]) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from audiocast.cli import main
 from audiocast.errors import ConfigError, PublishError
+from audiocast.fsutil import atomic_write_bytes
 from audiocast.publish.upload import (
     FEED, MANIFEST_NAME, MEDIA, PAGES, DestinationSpec, content_type, is_published,
     parse_destination, publish_stage, upload_folder,
@@ -148,6 +149,36 @@ def test_a_file_missing_at_the_destination_is_uploaded_again(tmp_path):
     again = upload_folder(out_dir, str(dest))
     assert again.uploaded == [media, "index.html"]  # size differs from the manifest's
     assert (dest / media).read_bytes() == (out_dir / media).read_bytes()
+
+
+def test_verify_uploads_again_what_changed_at_the_destination(tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    build_folder(out_dir, BASE_URL)
+    dest = tmp_path / "site"
+    upload_folder(out_dir, str(dest))
+    vtt = next((dest / "episodes").glob("*.vtt"))
+    vtt.write_text(vtt.read_text().upper())  # same size, other bytes
+    assert upload_folder(out_dir, str(dest)).uploaded == []  # sizes alone look right
+    assert main(["publish", str(dest), "-o", str(out_dir), "--verify"]) == 0
+    assert "uploaded 1 files" in capsys.readouterr().out
+    assert vtt.read_bytes() == (out_dir / vtt.relative_to(dest)).read_bytes()
+
+
+def test_a_file_replaced_during_the_upload_is_sent_as_scanned(tmp_path):
+    out_dir = tmp_path / "out"
+    build_folder(out_dir, BASE_URL)
+    dest = tmp_path / "site"
+    scanned = (out_dir / "feed.xml").read_bytes()
+
+    def convert_meanwhile(action, path, _size):
+        if path.endswith(".mp3"):  # a conversion publishes a new feed mid-upload
+            atomic_write_bytes(out_dir / "feed.xml", scanned.replace(b"</channel>", b"<!-- new --></channel>"))
+
+    upload_folder(out_dir, str(dest), on_file=convert_meanwhile)
+    assert (dest / "feed.xml").read_bytes() == scanned
+    assert not list(out_dir.glob(".audiocast-publish-*"))
+    assert upload_folder(out_dir, str(dest)).uploaded == ["feed.xml"]
+    assert b"<!-- new -->" in (dest / "feed.xml").read_bytes()
 
 
 def test_a_feed_listing_a_missing_file_is_not_published(tmp_path):

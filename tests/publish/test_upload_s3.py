@@ -82,8 +82,8 @@ def test_s3_publish_with_endpoint_from_environment(tmp_path, s3_server, bucket, 
     held = objects(client, name)
     assert "shows/field-notes/audiocast.db" not in held
     assert f"shows/field-notes/{MANIFEST_NAME}" in held
-    again = upload_folder(out_dir, f"s3://{name}/shows/field-notes")
-    assert again.uploaded == [] and again.deleted == []
+    again = upload_folder(out_dir, f"s3://{name}/shows/field-notes", verify=True)
+    assert again.uploaded == [] and again.deleted == []  # every object's content re-read and matched
     after = objects(client, name)
     assert {k: (v["ETag"], v["LastModified"]) for k, v in after.items()} == {
         k: (v["ETag"], v["LastModified"]) for k, v in held.items()}

@@ -66,8 +66,8 @@ def test_sftp_publish_then_unchanged_uploads_nothing(tmp_path, ssh_server, ssh_h
     assert report.uploaded[-1] == FEED_PATH
     stamps = {path: held[path].stat().st_mtime_ns for path in held}
 
-    again = upload_folder(out_dir, ssh_server.url(remote))
-    assert again.uploaded == [] and again.deleted == []
+    again = upload_folder(out_dir, ssh_server.url(remote), verify=True)
+    assert again.uploaded == [] and again.deleted == []  # every file's content re-read and matched
     assert sorted(again.skipped) == sorted(report.uploaded)
     assert {path: p.stat().st_mtime_ns for path, p in remote_files(remote).items()} == stamps
 
