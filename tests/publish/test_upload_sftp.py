@@ -72,35 +72,44 @@ def test_sftp_publish_then_unchanged_uploads_nothing(tmp_path, ssh_server, ssh_h
     assert {path: p.stat().st_mtime_ns for path, p in remote_files(remote).items()} == stamps
 
 
-def test_server_killed_mid_upload_keeps_the_old_feed_and_a_rerun_finishes(tmp_path, ssh_server, ssh_home):
+@pytest.mark.parametrize("moment", ["after the first media file", "inside the first file"])
+def test_server_killed_mid_upload_keeps_the_old_feed_and_a_rerun_finishes(
+        tmp_path, ssh_server, ssh_home, moment):
     out_dir = tmp_path / "out"
     show = build_folder(out_dir, BASE_URL)
     remote = tmp_path / "srv" / "podcast"
     upload_folder(out_dir, ssh_server.url(remote))
     old_feed = (remote / FEED_PATH).read_bytes()
     gone = add_and_remove_episode(out_dir, show)
+    planned = upload_folder(out_dir, ssh_server.url(remote), dry_run=True).uploaded
 
     sent = []
 
-    def kill_after_first_media(action, path, _size):
+    def after_file(action, path, _size):
         sent.append(path)
-        if publish_stage(path) == MEDIA:
+        if moment == "after the first media file" and publish_stage(path) == MEDIA:
             ssh_server.kill()
+
+    def while_sending(_count):
+        if moment == "inside the first file" and ssh_server.process is not None:
+            ssh_server.kill()  # the bytes are written, the rename has not happened
 
     try:
         with pytest.raises(PublishError, match="127.0.0.1"):
-            upload_folder(out_dir, ssh_server.url(remote), on_file=kill_after_first_media)
+            upload_folder(out_dir, ssh_server.url(remote), on_file=after_file, on_bytes=while_sending)
     finally:
         if ssh_server.process is None:
             ssh_server.start()
-    assert len(sent) == 1
+    assert len(sent) == (1 if moment == "after the first media file" else 0)
+    if moment == "inside the first file":
+        assert any(name.endswith(".tmp") for name in remote_files(remote))  # a half-finished upload
     assert (remote / FEED_PATH).read_bytes() == old_feed  # the feed still lists only what is there
     for enclosure in feed_enclosures(old_feed):
         path = remote / enclosure["url"][len(BASE_URL):]
         assert path.stat().st_size == enclosure["file_size"]
 
     rerun = upload_folder(out_dir, ssh_server.url(remote))
-    assert sent[0] not in rerun.uploaded  # recorded in the manifest as it landed
+    assert rerun.uploaded == [path for path in planned if path not in sent]  # only what is missing
     assert any(THIRD_SLUG in path for path in rerun.uploaded)
     assert rerun.uploaded[-1] == FEED_PATH
     assert rerun.deleted and all(gone in path for path in rerun.deleted)
