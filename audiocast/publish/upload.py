@@ -707,6 +707,8 @@ def held_files(manifest: dict[str, dict], listing: dict[str, int],
 
 @dataclass
 class PublishPlan:
+    """What a run will do: files to upload (in order), files already there, paths to delete."""
+
     uploads: list[LocalFile] = field(default_factory=list)
     skipped: list[LocalFile] = field(default_factory=list)
     deletions: list[str] = field(default_factory=list)
