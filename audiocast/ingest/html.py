@@ -21,6 +21,7 @@ import lxml.html
 from lxml import etree
 
 from ..models import Article
+from .casing import display_title
 from .language import detect_language, normalize_language
 from .outline import (
     Event,
@@ -99,7 +100,7 @@ def parse_html(html: str, url: str | None = None, source: str = "") -> Article:
 
     title, events = _take_title(events, document.title, tree, source)
     sections = build_sections(events)
-    article = Article(title=title, sections=sections, source=source)
+    article = Article(title=display_title(title), sections=sections, source=source)
     require_body(article)
 
     article.author = clean_text(document.author) if document.author else None

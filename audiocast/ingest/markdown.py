@@ -29,6 +29,7 @@ from ..errors import IngestError
 from ..models import Article
 from .html import html_fragment_events
 from .language import detect_language, normalize_language
+from .casing import display_title
 from .outline import (
     Event,
     Heading,
@@ -68,7 +69,7 @@ def parse_markdown(text: str, source: str = "") -> Article:
         events.append(Heading(NOTES_TITLE, top))
         events.extend(Item("paragraph", note) for note in notes)
     sections = build_sections(events)
-    article = Article(title=title or "Untitled", sections=sections, source=source)
+    article = Article(title=display_title(title or "Untitled"), sections=sections, source=source)
     require_body(article)
     article.author = _author(meta)
     article.date = _date(meta.get("date") or meta.get("published") or meta.get("pubdate"))
