@@ -70,11 +70,12 @@ _HEADING_TAG = re.compile(r"^h([1-6])$")
 # Deeper than this, a page's generic containers are unwrapped before parsing: libxml2
 # would drop text past its depth limit, and extraction recurses through the tree.
 MAX_NESTING = 200
-# Tags kept however deep they are: those that cannot nest in themselves but mark
-# the text's paragraphs, headings and items, the document's own, and the void ones.
+# Tags kept however deep they are: the document's own, those that mark the text's
+# paragraphs, headings, lists and tables, and the void ones.
 _STRUCTURAL = {
     "html", "head", "body", "title", "script", "style", "template", "p", "pre",
-    "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "tr", "td", "th",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "thead", "tbody", "tfoot", "tr", "td", "th",
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
     "source", "track", "wbr",
 }  # fmt: skip
@@ -189,7 +190,7 @@ def _load(html: str) -> lxml.html.HtmlElement:
     ``huge_tree``) and silently drops everything after that point, even later
     shallow paragraphs. A page nested deeper than :data:`MAX_NESTING` has its
     excess containers (``div``, ``span``, ``section``, ``blockquote``...: all but
-    paragraphs, headings, items and cells, which cannot nest in themselves) unwrapped
+    paragraphs, headings, lists and tables) unwrapped
     first, which keeps all of its text and its paragraphs.
     """
     tree = _parse(html)

@@ -110,6 +110,7 @@ _SPELLED_NUMBERS = {
     "twenty", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
     "ninth", "tenth", "last", "final",
 }  # fmt: skip
+_WORDS = {"MIX", "DI", "LI", "MI"}  # roman numerals that are words, names or notes
 _ROMAN = re.compile(r"^(?=[MDCLXVI])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _HEADING_NUMBER = re.compile(
     r"^(?:[IVXLCDM]+|\d{1,3}(?:\.\d{1,3})*)[.):]\s+\S|^(?:part|chapter|book|section)\s+\S+[.:]?(?:\s|$)",
@@ -134,7 +135,7 @@ def chapter_number(text: str) -> bool:
     else:
         return False
     number = number.rstrip(".:")
-    if number.isdigit() and len(number) <= 3 or _ROMAN.match(number):
+    if number.isdigit() and len(number) <= 3 or _ROMAN.match(number) and number not in _WORDS:
         return True
     return label is not None and number.casefold() in _SPELLED_NUMBERS
 
