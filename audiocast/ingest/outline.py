@@ -98,7 +98,7 @@ TOP_LEVEL_NAMES = {
     "wrap up", "the bottom line", "bottom line", "key takeaways", "takeaways", "references",
     "sources", "further reading", "resources", "acknowledgements", "acknowledgments",
     "about the author", "faq", "faqs", "frequently asked questions", "notes", "appendix",
-    "epilogue", "prologue", "afterword",
+    "epilogue", "prologue", "afterword", "in closing", "closing remarks", "concluding remarks",
 }  # fmt: skip
 _NUMBER_LABELS = {
     "chapter", "part", "book", "section", "act", "canto", "lecture", "letter", "essay",
@@ -187,11 +187,12 @@ class OutlineBuilder:
 
     * a chapter-number heading ("XXI", "Chapter 4") directly above a title
       heading becomes part of that title ("XXI. Suggestion in Music");
-    * a heading followed directly by a heading of the same rank is their parent:
-      it holds the headings of that rank after it, up to the next such parent, a
-      higher heading, or a conventional top-level part ("Conclusion");
-    * an empty heading that can hold nothing (before a higher heading, or at the
-      end) is dropped; one below the two levels a player shows prefixes its first
+    * a top heading followed directly by a heading of the same rank is their
+      parent: it holds the headings of that rank after it, up to the next such
+      parent, a higher heading, or a conventional top-level part ("Conclusion");
+    * an empty heading that can hold nothing (before a higher heading, at the
+      end, or a level 2 heading before its siblings) is dropped; one whose
+      children lie below the two levels a player shows prefixes its first
       child's title ("Bug Fixes: Linux").
 
     ALL-CAPS headings are shown in title case (see :func:`display_title`).
@@ -237,9 +238,13 @@ class OutlineBuilder:
 
 
 def _join_chapter_numbers(entries: list[_Entry]) -> list[_Entry]:
-    """A bare chapter-number heading and the title heading under it become one heading."""
+    """A bare chapter-number heading and the title heading under it become one heading.
+
+    Only when that title is the one heading of its chapter: a number heading over
+    several headings ("Part One" over two chapters) is their parent instead.
+    """
     out: list[_Entry] = []
-    for entry in entries:
+    for i, entry in enumerate(entries):
         previous = out[-1] if out else None
         if (
             previous is not None
@@ -247,12 +252,23 @@ def _join_chapter_numbers(entries: list[_Entry]) -> list[_Entry]:
             and chapter_number(previous.title)
             and not chapter_number(entry.title)
             and entry.rank >= previous.rank
+            and _only_title(entries, i, previous.rank)
         ):
             previous.title = numbered_title(previous.title, entry.title)
             previous.blocks = entry.blocks
             continue
         out.append(entry)
     return out
+
+
+def _only_title(entries: list[_Entry], i: int, number_rank: float) -> bool:
+    """Whether no heading of entries[i]'s rank follows it before the next chapter number."""
+    for entry in entries[i + 1 :]:
+        if chapter_number(entry.title) or entry.rank <= number_rank:
+            return True
+        if entry.rank <= entries[i].rank:
+            return False
+    return True
 
 
 def _group_empty_parents(entries: list[_Entry]) -> list[_Entry]:
@@ -267,6 +283,9 @@ def _group_empty_parents(entries: list[_Entry]) -> list[_Entry]:
         if nxt is None or nxt.rank < entry.rank:
             del entries[i]  # nothing to hold: an empty leaf
             i = max(i - 1, 0)  # the heading before may have just lost its only child
+            continue
+        if any(e.rank < entry.rank for e in entries[:i]):
+            del entries[i]  # already a level 2 heading: it cannot hold its siblings
             continue
         if not _adopt_same_rank(entries, i):
             nxt.title = f"{entry.title}: {nxt.title}"  # the next heading is a parent itself

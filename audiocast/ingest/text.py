@@ -206,18 +206,18 @@ def _join_chapter_numbers(units: list[_Unit]) -> list[_Unit]:
     """A chapter-number line ("XXI", "Chapter 4") and the title line under it become one.
 
     The title line is the title; the number prefixes it: "XXI. Suggestion in Music".
+    A number line with more than one heading before the next number line ("PART
+    ONE" over two sections) stays a heading of its own: the parent of those.
     """
     out: list[_Unit] = []
-    for unit in units:
+    for i, unit in enumerate(units):
         previous = out[-1] if out else None
         if (
             previous is not None
             and not previous.list_item
             and not previous.chapter
             and chapter_number(previous.text)
-            and not unit.list_item
-            and not chapter_number(unit.text)
-            and (unit.level is not None or heading_shaped(unit.text))
+            and _titles_one_chapter(units, i)
         ):
             previous.text = numbered_title(display_title(previous.text), display_title(unit.text))
             previous.level = unit.level if previous.level is None else previous.level
@@ -225,6 +225,23 @@ def _join_chapter_numbers(units: list[_Unit]) -> list[_Unit]:
             continue
         out.append(unit)
     return out
+
+
+def _heading_line(unit: _Unit) -> bool:
+    return not unit.list_item and (unit.level is not None or heading_shaped(unit.text))
+
+
+def _titles_one_chapter(units: list[_Unit], i: int) -> bool:
+    """Whether units[i], just under a number line, is a title line and the only heading
+    before the next number line."""
+    if not _heading_line(units[i]) or chapter_number(units[i].text):
+        return False
+    for unit in units[i + 1 :]:
+        if chapter_number(unit.text):
+            return True
+        if _heading_line(unit) and len(unit.text.split()) <= 8:
+            return False
+    return True
 
 
 def _continues(prev: str, raw: str, current: _Unit, width: int | None) -> bool:

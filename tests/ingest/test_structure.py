@@ -111,6 +111,22 @@ def test_chapter_number_lines_join_the_title_line_below():
     ]
 
 
+def test_a_part_number_over_several_headings_is_their_parent():
+    text = (
+        "Winter Address\n\nThank you all for coming out on such a cold night.\n\n"
+        "PART ONE\n\nTHE PRICE OF MILK\n\nThe price we are paid has fallen for six years.\n\n"
+        "THE WEATHER\n\nTwo wet summers have cost us hay and patience.\n\n"
+        "PART TWO\n\nWHAT WE ASK\n\nWe ask for one form, not four.\n\n"
+        "IN CLOSING\n\nGo home safely; the roads are icy past the bridge.\n"
+    )
+    assert titles(parse_text(text)) == [
+        (1, None),
+        (1, "Part One"), (2, "The Price of Milk"), (2, "The Weather"),
+        (1, "Part Two: What We Ask"),  # a part of one chapter: its number prefixes it
+        (1, "In Closing"),
+    ]  # fmt: skip
+
+
 def test_a_number_line_above_a_paragraph_stays_a_heading_of_its_own():
     text = (
         "Field Notes\n\nXXI\n\nThe tide was lower than anyone in the village could remember, and "
@@ -148,6 +164,19 @@ def test_empty_headings_below_two_levels_prefix_their_first_child():
 def test_an_empty_heading_with_nothing_to_hold_is_dropped():
     events = [body(), Heading("Story", 2), body(), Heading("Sub", 3), Heading("Comments", 2)]
     assert titles(build_sections(events)) == [(1, None), (1, "Story")]
+    # a level 2 heading cannot hold its siblings: "Before" (its figure gone) goes
+    events = [Heading("Results", 2), Heading("Before", 3), Heading("After", 3), body()]
+    assert titles(build_sections(events)) == [(1, "Results"), (2, "After")]
+
+
+def test_a_numbered_part_heading_over_several_chapters_stays_their_parent():
+    events = [
+        Heading("Part II", 2), Heading("The Return", 3), body(), Heading("The Harbour", 3), body(),
+        Heading("Part III", 2), Heading("The Storm", 3), body(),
+    ]  # fmt: skip
+    assert titles(build_sections(events)) == [
+        (1, "Part II"), (2, "The Return"), (2, "The Harbour"), (1, "Part III: The Storm"),
+    ]  # fmt: skip
 
 
 def test_markdown_chapter_number_heading_joins_the_title_heading():
