@@ -27,9 +27,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import IngestError
 from ..models import Article
+from .casing import display_title
 from .html import html_fragment_events
 from .language import detect_language, normalize_language
-from .casing import display_title
 from .outline import (
     Event,
     Heading,

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Article
-from .language import detect_language
 from .casing import display_title, is_all_caps
+from .language import detect_language
 from .outline import (
     OutlineBuilder,
     chapter_number,
