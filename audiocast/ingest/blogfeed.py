@@ -17,6 +17,7 @@ from lxml import etree
 
 from ..errors import IngestError
 from ..models import Article
+from .casing import display_title
 from .html import page_language, parse_html
 from .language import normalize_language
 from .load import article_from_page
@@ -145,7 +146,7 @@ def article_from_post(post: Post) -> Article:
         )
     else:
         raise IngestError(f"feed entry {post.guid} has neither full text nor a link to fetch")
-    article.title = post.title or article.title
+    article.title = display_title(post.title) if post.title else article.title
     article.author = post.author or article.author
     article.date = post.published or post.updated or article.date
     article.image = article.image or post.image

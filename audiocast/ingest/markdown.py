@@ -30,6 +30,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import IngestError
 from ..models import Article
+from .casing import display_title
 from .html import html_fragment_events
 from .language import detect_language, normalize_language
 from .sitemarkup import strip_site_markup
@@ -72,7 +73,7 @@ def parse_markdown(text: str, source: str = "") -> Article:
         events.append(Heading(NOTES_TITLE, top))
         events.extend(Item("paragraph", note) for note in notes)
     sections = build_sections(events)
-    article = Article(title=title or "Untitled", sections=sections, source=source)
+    article = Article(title=display_title(title or "Untitled"), sections=sections, source=source)
     require_body(article)
     article.author = _author(meta)
     article.date = _date(meta.get("date") or meta.get("published") or meta.get("pubdate"))
