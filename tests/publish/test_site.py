@@ -61,20 +61,32 @@ def test_chapter_links_seek_the_player_and_work_as_media_fragments(folder):
     assert "Roots in the mud" in links[1].text_content()
     player_id = links[1].get("data-player")
     assert doc.xpath(f"//audio[@id='{player_id}']")
-    assert "currentTime" in doc.xpath("//script")[0].text
+    (script,) = doc.xpath("//script[@src]")
+    assert "currentTime" in (out_dir / script.get("src")).read_text()
 
 
-def test_transcript_is_collapsible_text_grouped_by_chapter(folder):
+def test_index_has_no_transcripts_and_links_each_episode_page(folder):
     out_dir, _ = folder
-    article = page(out_dir).xpath("//article[@id='episode-tidal-gardens-and-salt-marshes']")[0]
-    (details,) = article.xpath(".//details")
-    assert details.xpath("summary")[0].text_content().startswith("Transcript")
-    assert [h.text for h in details.xpath("h4")] == ["Tidal Gardens & Salt Marshes", "Roots in the mud"]
-    paragraphs = [p.text_content() for p in details.xpath("p")]
+    doc = page(out_dir)
+    assert not doc.xpath("//details | //*[contains(@class, 's')][@data-start]/self::span")
+    for article in doc.xpath("//article"):
+        (title_link,) = article.xpath("h3/a")
+        assert (out_dir / title_link.get("href")).is_file()
+
+
+def test_episode_page_text_is_grouped_by_chapter_from_the_captions(folder):
+    # An episode published without stored page data: the text comes from its captions.
+    out_dir, _ = folder
+    doc = lxml.html.fromstring((out_dir / "episodes/tidal-gardens-and-salt-marshes.html").read_bytes())
+    text = doc.xpath("//article[@id='text']")[0]
+    assert [h.text_content() for h in text.xpath("h2")] == ["Tidal Gardens & Salt Marshes", "Roots in the mud"]
+    paragraphs = [p.text_content() for p in text.xpath("p")]
     # Spoken headings are not repeated as text; a long pause starts a new paragraph;
     # the escaped cue comes back as written.
     assert paragraphs == ["Twice a day the sea comes in.", "Cordgrass holds the bank <together>. It grows.",
                           "A pause, then a new paragraph."]
+    sentence = text.xpath(".//span[@class='s']")[-1]
+    assert (sentence.get("data-start"), sentence.get("data-end")) == ("2.100", "2.400")
 
 
 def test_every_local_link_and_source_names_a_file(folder):
@@ -90,7 +102,12 @@ def test_every_local_link_and_source_names_a_file(folder):
 def test_no_external_resources(folder):
     out_dir, _ = folder
     doc = page(out_dir)
-    assert not doc.xpath("//script[@src] | //link[@rel='stylesheet'] | //iframe")
+    assert not doc.xpath("//iframe | //script[not(@src)] | //style | //*[@style]")
+    # one shared stylesheet and script, both in the folder
+    (stylesheet,) = doc.xpath("//link[@rel='stylesheet']")
+    (script,) = doc.xpath("//script[@src]")
+    for target in (stylesheet.get("href"), script.get("src")):
+        assert not urlsplit(target).scheme and (out_dir / target).is_file()
     for element in doc.xpath("//img | //audio | //source | //video"):
         assert not urlsplit(element.get("src", "")).scheme
     external = [a.get("href") for a in doc.xpath("//a[@href]") if urlsplit(a.get("href")).scheme]
