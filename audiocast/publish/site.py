@@ -463,7 +463,7 @@ def render_episode_page(out_dir: str | Path, show: ShowConfig, episode: Episode,
         data = _data_from_files(show, episode, paths, chapters)
     title = escape(episode.title)
     audio_href = _href(paths["audio"].relative_to(out_dir), page)
-    player_id = "player"
+    player_id = "audio"
     stamp, date_text = _date_text(episode)
     art = episode_art_path(out_dir, episode) or cover_path(out_dir)
     text, cues = _text_html(data)
@@ -494,10 +494,9 @@ def render_episode_page(out_dir: str | Path, show: ShowConfig, episode: Episode,
         '<button type="button" data-action="forward">Forward 30 s</button>',
         '<button type="button" data-action="previous">Previous chapter</button>',
         '<button type="button" data-action="next">Next chapter</button>',
-        '<label for="speed">Speed</label>',
-        '<select id="speed">'
+        '<span class="speed"><label for="speed">Speed</label><select id="speed">'
         + "".join(f'<option value="{s}"{" selected" if s == "1" else ""}>{s}×</option>' for s in SPEEDS)
-        + "</select>",
+        + "</select></span>",
         "</div>",
         '<button type="button" id="resume" class="resume" hidden>Resume</button>',
         '<button type="button" id="follow" class="follow" hidden>Back to the sentence being read</button>',
@@ -559,7 +558,7 @@ def render_embed_page(out_dir: str | Path, show: ShowConfig, episode: Episode) -
         f"<h1>{escape(episode.title)}</h1>",
         f'<p class="meta">{escape(show.title)} · {spoken_duration(episode.duration_s)}</p>',
     ]
-    html += _audio("player", audio_href, episode.media_type, episode.title, "none")
+    html += _audio("audio", audio_href, episode.media_type, episode.title, "none")
     html += [f'<p><a href="{_href(episode_page_name(episode.slug), page)}" target="_blank" rel="noopener">'
              "Read along with the text (opens in a new tab)</a></p>",
              "</main>", "</body>", "</html>"]
