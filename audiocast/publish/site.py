@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timezone
 from html import escape, unescape
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..config import ShowConfig
 from ..fsutil import atomic_write_bytes, atomic_write_text
@@ -230,6 +230,15 @@ def _data_from_files(show: ShowConfig, episode: Episode, paths: dict[str, Path],
     }
 
 
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address, else None: an article's own link never becomes
+    a javascript: or data: link on our pages."""
+    if not url:
+        return None
+    url = url.strip()
+    return url if urlsplit(url).scheme.lower() in ("http", "https") and urlsplit(url).netloc else None
+
+
 def json_for_html(value) -> str:
     """JSON safe inside an HTML <script type="application/json"> block: no "<", ">" or "&"
     characters, so no ``</script>`` or ``<!--`` in article text can end the block."""
@@ -298,7 +307,7 @@ def _chapter_list(chapters: list[dict], audio_href: str, player_id: str, heading
             html.append("</li>")
         html.append(
             f'<li><a href="{audio_href}#t={start:g}" data-player="{player_id}" data-start="{start:g}">'
-            f'<span class="time">{format_time(start)}</span>{escape(chapter["title"])}</a>'
+            f'<span class="time">{format_time(start)}</span> {escape(chapter["title"])}</a>'
             + ("</li>" if sub else "")
         )
     html += ["</ol></li>" if nested else "</li>", "</ol>", "</nav>"]
@@ -346,8 +355,8 @@ def _index_entry(show: ShowConfig, episode: Episode, out_dir: Path, page: str) -
     if paths["vtt"].is_file():
         links.append(f'<a href="{_href(paths["vtt"].relative_to(out_dir), page)}">'
                      f"Captions (WebVTT){of_title}</a>")
-    if episode.url:
-        links.append(f'<a href="{escape(episode.url)}">Read the original article{of_title}</a>')
+    if web_url(episode.url):
+        links.append(f'<a href="{escape(web_url(episode.url))}">Read the original article{of_title}</a>')
     html.append(f'<p class="links">{" · ".join(links)}</p>')
     chapters = _load_chapters(out_dir, episode)
     html += _chapter_list(chapters, audio_href, player_id, f"chapters-{slug}", "h4",
@@ -507,8 +516,8 @@ def render_episode_page(out_dir: str | Path, show: ShowConfig, episode: Episode,
     links = [f'<a href="{audio_href}" download>Download the episode ({_format_label(episode.media_type)})</a>']
     if paths["vtt"].is_file():
         links.append(f'<a href="{_href(paths["vtt"].relative_to(out_dir), page)}">Captions (WebVTT)</a>')
-    if episode.url:
-        links.append(f'<a href="{escape(episode.url)}">Read the original article</a>')
+    if web_url(episode.url):
+        links.append(f'<a href="{escape(web_url(episode.url))}">Read the original article</a>')
     html.append(f'<p class="links">{" · ".join(links)}</p>')
     html += ['<article id="text" class="text" aria-label="Text of the episode" tabindex="-1">']
     html += text
