@@ -79,3 +79,15 @@ def wait_for(driver, script: str, timeout: float = 30, *args):
 
     return WebDriverWait(driver, timeout, poll_frequency=0.05).until(
         lambda d: d.execute_script(script, *args))
+
+
+def screenshot(driver, name: str) -> Path:
+    """A full-page PNG under /tmp/shots/ (for looking at the pages, not for assertions)."""
+    import base64
+
+    folder = Path(tempfile.gettempdir()) / "shots"
+    folder.mkdir(exist_ok=True)
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True, "format": "png"})
+    path = folder / f"{name}.png"
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path

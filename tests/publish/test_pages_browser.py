@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from browser import axe_violations, chromium, emulate, require_browser, wait_for
+from browser import axe_violations, chromium, emulate, require_browser, screenshot, wait_for
 from folder_fixtures import make_mp3
 
 from audiocast.models import Episode
@@ -145,10 +145,11 @@ def test_axe_finds_no_violations(site, browser, width, scheme):
             browser.execute_script("document.getElementById('audio').currentTime = 5;")
             wait_for(browser, "return document.querySelector('.s.current');")
         violations = axe_violations(browser)
-        shot = Path("/tmp/shots")
-        shot.mkdir(exist_ok=True)
-        browser.save_screenshot(str(shot / f"{Path(page).stem}-{width}-{scheme}.png"))
+        screenshot(browser, f"{Path(page).stem}-{width}-{scheme}")
         assert violations == [], (page, width, scheme, violations)
+        # nothing wider than the screen, even the hostile episode's long unbroken words
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= window.innerWidth"), (page, width)
 
 
 # --------------------------------------------------------------------------- read-along
