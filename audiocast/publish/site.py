@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from ..config import ShowConfig
-from ..fsutil import atomic_write_bytes, atomic_write_text
+from ..fsutil import atomic_write_bytes
 from ..models import Episode, Script, Timeline
 from .artwork import cover_path, ensure_cover, episode_art_path
 from .catalog import EPISODES_DIR, Catalog, episode_files
@@ -615,7 +615,7 @@ def write_site(out_dir: str | Path, show: ShowConfig, episodes: list[Episode],
                                    render_embed_page(out_dir, show, episode)))
     pages = max(1, -(-len(episodes) // PAGE_SIZE))
     for number in range(1, pages + 1):
-        keep.add(atomic_write_text(out_dir / index_page_name(number),
+        keep.add(_write_if_changed(out_dir / index_page_name(number),
                                    render_site(out_dir, show, episodes, number)))
     for stale in [*out_dir.glob("index-*.html"), *(out_dir / EPISODES_DIR).glob("*.html")]:
         if stale not in keep:
