@@ -251,3 +251,15 @@ def test_episode_page_shows_every_sentence_and_section_title_as_written(converte
     expected = [("h2" if s.level <= 1 else "h3", s.title) for s in script.sections if s.title]
     assert headings == expected
     assert {"h2", "h3"} <= {tag for tag, _ in headings}
+
+
+def test_listening_check_of_the_reference_episode_reports_a_score_and_its_flags(converted):
+    """An independent recognizer hears the episode; the report has a score and every flagged
+    sentence with its timestamp and what was heard instead."""
+    done = audiocast("check", converted["mp3"].stem, "-o", str(converted["out"]), "--json")
+    report = json.loads(done.stdout)
+    assert report["sentences"] >= 60  # title, headings and the 55 spoken sentences
+    assert report["score"] >= 80, report
+    assert len(report["flagged"]) <= report["sentences"] // 10, report["flagged"]
+    for flagged in report["flagged"]:
+        assert 0 <= flagged["start"] < flagged["end"] and flagged["text"] and flagged["agreement"] < 0.7
