@@ -201,6 +201,46 @@ def test_chapter_changes_are_announced_and_marked_current(site, browser):
     assert state(browser)["announced"] == announced
 
 
+def test_the_page_stops_following_when_the_reader_scrolls_away(site, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    cues = sentences(site["data"])
+    open_page(browser, site, PAGE, 375, "light")
+    browser.execute_script("var a = document.getElementById('audio');"
+                           "a.currentTime = arguments[0]; a.playbackRate = 2; a.play();", cues[6][0] / 1000)
+    wait_for(browser, "var c = document.querySelector('.s.current'); return c && c.dataset.i === '6' && "
+                      "window.scrollY > 0 && c.getBoundingClientRect().bottom <= window.innerHeight;")
+    # the reader scrolls back to the top (mouse wheel): the page lets them stay there
+    def wheel_up(driver):
+        ActionChains(driver).scroll_by_amount(0, -5000).perform()
+        return driver.execute_script("return window.scrollY === 0 && !document.getElementById('follow').hidden;")
+
+    WebDriverWait(browser, 30, poll_frequency=0.1).until(wheel_up)
+    wait_for(browser, "return parseInt(document.querySelector('.s.current').dataset.i, 10) >= 8;")
+    assert browser.execute_script("return window.scrollY") == 0
+    browser.find_element("id", "follow").click()
+    wait_for(browser, "var c = document.querySelector('.s.current').getBoundingClientRect();"
+                      "return c.top >= 0 && c.bottom <= window.innerHeight;")
+    browser.execute_script("document.getElementById('audio').pause()")
+
+
+def test_with_reduced_motion_the_page_does_not_scroll_by_itself(site, browser):
+    cues = sentences(site["data"])
+    open_page(browser, site, PAGE, 375, "light")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
+    browser.get(site["base"] + PAGE)
+    wait_for(browser, "return document.getElementById('audio').readyState >= 1;")
+    browser.execute_script("var a = document.getElementById('audio');"
+                           "a.currentTime = arguments[0]; a.playbackRate = 2; a.play();", cues[7][0] / 1000 - 0.3)
+    wait_for(browser, "return document.querySelector('.s.current') && "
+                      "parseInt(document.querySelector('.s.current').dataset.i, 10) >= 8;")
+    browser.execute_script("document.getElementById('audio').pause()")
+    assert browser.execute_script("return window.scrollY") == 0
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
 def test_clicking_a_sentence_plays_from_its_start(site, browser):
     cues = sentences(site["data"])
     open_page(browser, site)
@@ -292,6 +332,9 @@ def test_starting_one_episode_pauses_the_other(site, browser):
 def test_the_embed_player_plays_inside_an_iframe(site, browser):
     open_page(browser, site)
     snippet = browser.find_element("id", "embed-code").text
+    browser.execute_script("document.getElementById('copy-embed').scrollIntoView({block: 'center'})")
+    browser.find_element("id", "copy-embed").click()
+    assert wait_for(browser, "return document.getElementById('copied').textContent;")
     assert snippet.startswith("<iframe ") and "harbour-mornings.embed.html" in snippet
     (site["out"] / "host-article.html").write_text(
         f"<!doctype html><html lang='en'><title>Article</title><h1>Article</h1>{snippet}</html>")

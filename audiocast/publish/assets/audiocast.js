@@ -68,7 +68,7 @@
     }
     return found;
   }
-  var current = -1, currentChapter = -1, following = true, ownScrollUntil = 0;
+  var current = -1, currentChapter = -1, following = true, readerScrolledAt = 0;
 
   function inView(el) {
     var box = el.getBoundingClientRect();
@@ -76,9 +76,8 @@
     return box.top >= top && box.bottom <= window.innerHeight;
   }
   function bringIntoView(el, force) {
-    if (!force && (reducedMotion || !following)) return;
+    if (!force && (reducedMotion || !following || Date.now() - readerScrolledAt < 700)) return;
     if (inView(el)) return;
-    ownScrollUntil = Date.now() + 1000;
     el.scrollIntoView({ block: "center", behavior: reducedMotion ? "auto" : "smooth" });
   }
   function update() {
@@ -122,14 +121,25 @@
   audio.addEventListener("ended", function () { store(positionKey, null); });
 
   // ---------------------------------------------------------------- the reader scrolled away
-  function scrolledAway() {
-    if (Date.now() < ownScrollUntil || audio.paused || reducedMotion) return;
+  // Only the reader's own scrolling (wheel, touch, scroll keys, the scroll bar) counts.
+  function readerScrolls() { readerScrolledAt = Date.now(); }
+  window.addEventListener("wheel", readerScrolls, { passive: true });
+  window.addEventListener("touchmove", readerScrolls, { passive: true });
+  document.addEventListener("mousedown", function (event) {
+    if (event.target === document.documentElement) readerScrolls();
+  });
+  document.addEventListener("keydown", function (event) {
+    var keys = ["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "];
+    var onControl = event.target.closest && event.target.closest(".s, button, select, audio, input, textarea, a");
+    if (keys.indexOf(event.key) >= 0 && !onControl) readerScrolls();
+  });
+  window.addEventListener("scroll", function () {
+    if (Date.now() - readerScrolledAt > 700 || audio.paused || reducedMotion) return;
     var el = sentences[current];
-    if (el && !inView(el)) { following = false; follow.hidden = false; }
-  }
-  window.addEventListener("wheel", scrolledAway, { passive: true });
-  window.addEventListener("touchmove", scrolledAway, { passive: true });
-  window.addEventListener("scroll", function () { window.setTimeout(scrolledAway, 50); }, { passive: true });
+    if (!el) return;
+    if (!inView(el)) { following = false; follow.hidden = false; }
+    else if (!following) { following = true; follow.hidden = true; }  // they came back to it
+  }, { passive: true });
   follow.addEventListener("click", function () {
     following = true; follow.hidden = true;
     if (sentences[current]) bringIntoView(sentences[current], true);
