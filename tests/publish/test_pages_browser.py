@@ -244,7 +244,7 @@ def test_with_reduced_motion_the_page_does_not_scroll_by_itself(site, browser):
 def test_clicking_a_sentence_plays_from_its_start(site, browser):
     cues = sentences(site["data"])
     open_page(browser, site)
-    browser.execute_script("document.getElementById('s6').scrollIntoView({block: 'center'})")
+    browser.execute_script("document.getElementById('s6').scrollIntoView({block: 'center', behavior: 'instant'})")
     browser.find_element("id", "s6").click()
     t = wait_for(browser, "var a = document.getElementById('audio');"
                           "if (a.paused || a.seeking) return false; a.pause(); return a.currentTime + 1e-9;")
@@ -332,7 +332,7 @@ def test_starting_one_episode_pauses_the_other(site, browser):
 def test_the_embed_player_plays_inside_an_iframe(site, browser):
     open_page(browser, site)
     snippet = browser.find_element("id", "embed-code").text
-    browser.execute_script("document.getElementById('copy-embed').scrollIntoView({block: 'center'})")
+    browser.execute_script("document.getElementById('copy-embed').scrollIntoView({block: 'center', behavior: 'instant'})")
     browser.find_element("id", "copy-embed").click()
     assert wait_for(browser, "return document.getElementById('copied').textContent;")
     assert snippet.startswith("<iframe ") and "harbour-mornings.embed.html" in snippet
@@ -389,7 +389,7 @@ def test_nothing_an_article_wrote_runs_or_becomes_markup(site, browser):
     assert not browser.find_elements("css selector", "a[href^='javascript']")
     timeline = browser.execute_script("return JSON.parse(document.getElementById('timeline').textContent)")
     assert timeline["titles"] == [HOSTILE]
-    browser.execute_script("document.getElementById('s1').scrollIntoView({block: 'center'})")
+    browser.execute_script("document.getElementById('s1').scrollIntoView({block: 'center', behavior: 'instant'})")
     browser.find_element("id", "s1").click()  # the page still works
     wait_for(browser, "return !document.getElementById('audio').paused;")
     browser.execute_script("document.getElementById('audio').pause()")
