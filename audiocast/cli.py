@@ -379,11 +379,15 @@ def serve(
     output: Path = OutputOpt,
     port: int = typer.Option(8000, "--port", "-p", help="Port to listen on."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    allow_origin: list[str] = typer.Option(
+        [], "--allow-origin", metavar="<origin>", help="An origin (https://host) whose pages may fetch the files (CORS); '*' for any. Repeatable."),
+    frame_ancestor: list[str] = typer.Option(
+        [], "--frame-ancestor", metavar="<origin>", help="An origin whose pages may show the embed players in an iframe. Repeatable."),
 ) -> None:
     """Serve the output folder over HTTP (HEAD, byte ranges, ETag), like a podcast host."""
     from .publish.serve import serve as serve_folder
 
-    serve_folder(output, host=host, port=port,
+    serve_folder(output, host=host, port=port, allow_origins=allow_origin, frame_ancestors=frame_ancestor,
                  on_ready=lambda url: err.print(f"serving {output} at {url}  (feed: {url}feed.xml; Ctrl-C stops)"))
 
 
