@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 _TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 _MIN_LETTERS = 40
@@ -39,9 +41,41 @@ def detect_language(text: str) -> str | None:
     sample = text[:_SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
         return None
+    remembered = _detected_before(sample)
+    if remembered is not None:
+        return remembered or None
     try:
         import py3langid
     except ImportError:  # detection is a best guess; an unknown language is allowed
         return None
     code, _score = py3langid.classify(sample)
-    return normalize_language(code)
+    language = normalize_language(code)
+    _remember_detected(sample, language)
+    return language
+
+
+def _detection_file(sample: str) -> Path:
+    """Where the language found for this sample is kept, beside the segment cache:
+    loading the classifier costs more (about half a second) than re-converting an
+    edited article's changed sentences, and the sample rarely changes with an edit."""
+    from ..synth import default_cache_dir
+
+    digest = hashlib.sha256(sample.encode()).hexdigest()
+    return default_cache_dir() / "languages" / digest[:2] / f"{digest}.lang"
+
+
+def _detected_before(sample: str) -> str | None:
+    """The language detected before for this sample ('' for none), or None if unknown."""
+    try:
+        return _detection_file(sample).read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return None
+
+
+def _remember_detected(sample: str, language: str | None) -> None:
+    from ..fsutil import atomic_write_text
+
+    try:
+        atomic_write_text(_detection_file(sample), language or "")
+    except OSError:  # a read-only cache only costs the next run the detection
+        pass
