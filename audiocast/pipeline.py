@@ -60,6 +60,7 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
     """Write the episode's files, its catalog row, the feed and the site; all atomically."""
     from .fsutil import atomic_write_bytes, atomic_write_text
     from .publish.catalog import Catalog, derive_guid, unique_slug
+    from .publish.site import page_data
 
     out_dir = Path(out_dir)
     key = source_key(article)
@@ -101,6 +102,7 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
                       for c in rendered.timeline.all_chapters()],
         )
         catalog.upsert(episode)
+        catalog.save_timeline(guid, page_data(rendered.script, rendered.timeline))
         if feed:
             republish(out_dir, show, catalog)
     return episode

@@ -434,7 +434,32 @@ class Catalog:
             if row is None:
                 raise PublishError(f"no episode {slug!r} in {self.out_dir}")
             conn.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+            conn.execute("DELETE FROM timelines WHERE guid = ?", (row["guid"],))
         return self._row_to_episode(row)
+
+    # ------------------------------------------------------------------ episode pages
+
+    def save_timeline(self, guid: str, data: dict) -> None:
+        """Store what the episode's page needs (``site.page_data``: its text with every
+        sentence's timing, and its chapters), so pages can be rebuilt without rendering."""
+        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO timelines (guid, data) VALUES (?, ?) "
+                "ON CONFLICT(guid) DO UPDATE SET data = excluded.data",
+                (guid, blob),
+            )
+
+    def timeline(self, guid: str) -> dict | None:
+        """The page data saved for the episode with this guid, if any."""
+        row = self.conn.execute("SELECT data FROM timelines WHERE guid = ?", (guid,)).fetchone()
+        if row is None:
+            return None
+        try:
+            data = json.loads(row[0])
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
 
     # ------------------------------------------------------------------ show-level values
 

@@ -14,7 +14,7 @@ from ..config import ShowConfig
 from ..fsutil import atomic_write_bytes
 from ..models import Episode
 from .artwork import cover_path, episode_art_path
-from .catalog import episode_files
+from .catalog import EPISODES_DIR, episode_files
 from .podcast_ext import (
     SRT_TYPE,
     VTT_TYPE,
@@ -112,6 +112,8 @@ def _add_item(entry, show: ShowConfig, episode: Episode, out_dir: Path) -> None:
     entry.description(clip_bytes(episode.description or "") or title)
     if episode.url:
         entry.link(href=episode.url)
+    elif (out_dir / EPISODES_DIR / f"{episode.slug}.html").is_file():
+        entry.link(href=public_url(show, f"{EPISODES_DIR}/{episode.slug}.html"))  # its read-along page
     entry.guid(episode.guid, permalink=False)
     entry.pubDate(_aware(episode.published))
     audio = files["audio"]
