@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from . import english_numbers as num
-from .normalize import Rule
+from .rules import LanguageRules, Rule, SpokenWords
 
 # ----------------------------------------------------------------- links, e-mail, paths
 
@@ -494,3 +494,14 @@ def rules(initialisms: tuple[str, ...] = (), acronyms: tuple[str, ...] = ()) -> 
         read_symbols,
         read_pauses,
     ]
+
+
+#: Sentence pieces the splitter must not end a sentence after: pysbd splits after these
+#: even when a number or a lower-case word follows ("approx. 5").
+NON_FINAL = re.compile(
+    r"(?:\b(?:approx|appr|ca|cf|No|no|Nos|vs|v|p|pp|vol|Vol|ch|Ch|fig|Fig|sec|Sec|Art|art|para|est|Est|incl|excl|esp|viz)"
+    r"|\b(?:e\.g|i\.e|a\.k\.a))\.\s*$"
+)
+
+#: English as the speech stage sees it: its rules, the words the pipeline adds, its splitter exceptions.
+LANGUAGE = LanguageRules("en", rules, SpokenWords(), NON_FINAL)
