@@ -293,7 +293,7 @@ ACRONYMS: dict[str, str] = {
     "WWII": "World War Two", "WWI": "World War One", "GIFs": "gifs", "SIM": "sim", "PAC": "pac",
     "MAGA": "Maga", "SPAC": "spac", "YAML": "yamel", "TOML": "tommel", "WASM": "wazm", "CAPEX": "capex",
     "OPEX": "opex", "UNIFIL": "Unifil", "INTERPOL": "Interpol", "EUROPOL": "Europol", "FRONTEX": "Frontex",
-    "SALT": "Salt", "START": "Start", "AUKUS": "Aukus", "ECOWAS": "Ecowas", "MERCOSUR": "Mercosur",
+    "SALT": "Salt", "START": "Start", "ARM": "arm", "AUKUS": "Aukus", "ECOWAS": "Ecowas", "MERCOSUR": "Mercosur",
 }
 #: Short words that are shouted, not initialisms, when written in capitals ("do NOT").
 COMMON_SHORT = frozenset("""
@@ -324,7 +324,7 @@ def pronounceable(word: str) -> bool:
         return False
     for i, run in enumerate(runs):
         if run[0] in "AEIOUY":
-            if len(run) > (2 if len(word) <= 4 else 3):
+            if len(run) > (2 if len(word) <= 4 else 4):
                 return False
         elif i == 0:
             if not _onset(run):

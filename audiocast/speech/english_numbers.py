@@ -308,6 +308,8 @@ _SHORT_VERSION = re.compile(
     r"(?<![\w.])(?:(?P<v>[vV])|(?P<word>[Vv]ersion|[Rr]elease|Python|Rust|Java|Node|PHP|Ruby|Perl|HTTP|Go|iOS|macOS|Android|Windows)\s)"
     r"(?P<parts>\d+\.\d+)" + _PRE_RELEASE + r"(?![\w]|\.\d)"
 )
+# "TLSv1.3", "HTTPv2": a protocol's name with its version glued on
+_GLUED_V = re.compile(r"(?<=[A-Z]{2})v(?=\d)")
 _BARE_V = re.compile(r"(?<![\w.])[vV](?P<parts>\d+)" + _PRE_RELEASE + r"(?![\w]|[.,]\d)")
 _TAG_WORDS = {
     "rc": "release candidate", "a": "alpha", "b": "beta", "pre": "pre-release", "lts": "L-T-S", "snapshot": "snapshot",
@@ -345,6 +347,7 @@ def read_versions(text: str) -> str:
     def bare_v(match: re.Match) -> str:
         return f"{version_word(match)}{number(match['parts'])}{pre_release(match)}"
 
+    text = _GLUED_V.sub(" v", text)
     text = _VERSION.sub(long_form, text)
     text = _SHORT_VERSION.sub(short_form, text)
     return _BARE_V.sub(bare_v, text)
@@ -473,15 +476,17 @@ def _amount(match: re.Match, currency: Currency) -> str:
     return f"{sign}{cardinal(units)} {unit_word} and {cent_words}"
 
 
-@_needs_digits
 def read_money(text: str) -> str:
-    """$5 billion, $3.50, EUR 30, €30, £2.5m, 30 USD -> amounts with their currency in words."""
+    """$5 billion, $3.50, EUR 30, €30, £2.5m, 30 USD, $306k (USD) -> amounts with their currency in words,
+    said once; "Revenue (USD)" -> "Revenue (U-S dollars)"."""
+    if not _DIGIT.search(text):
+        return _LONE_CODE.sub(lambda m: _CODES[m["cur"]].many, text) if "(" in text else text
     def symbol(match: re.Match) -> str:
         code = match["code"] or match["code2"]
         return _amount(match, _CODES[code] if code else _SYMBOLS[match["cur"]])
 
-    text = _MONEY_SYMBOL.sub(symbol, text)
     text = _MONEY_CODE_FIRST.sub(lambda m: _amount(m, _CODES[m["cur"]]), text)
+    text = _MONEY_SYMBOL.sub(symbol, text)
     text = _MONEY_CODE_AFTER.sub(
         lambda m: _amount(m, _SYMBOLS["€"] if m["cur"] == "€" else _CODES[m["cur"]]), text
     )
@@ -693,7 +698,7 @@ def _is_year(text: str) -> bool:
 
 _BETWEEN = re.compile(r"\b[Bb]etween\s+(?:the\s+years\s+)?$")
 _RANGE = re.compile(
-    r"(?<![\w.,/])(?P<a>" + AMOUNT + r")\s?[-\u2013\u2014]\s?(?P<b>" + AMOUNT + r")(?![\w/]|[.,]\d)"
+    r"(?<![\w.,/])(?<![A-Za-z]-)(?P<a>" + AMOUNT + r")\s?[-\u2013\u2014]\s?(?P<b>" + AMOUNT + r")(?![\w/]|[.,]\d)"
 )
 
 

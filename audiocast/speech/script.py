@@ -171,8 +171,8 @@ class _ScriptBuilder:
         for written in sentences:
             spoken = self.speak(written)
             if spoken:
-                if not _TERMINAL.search(spoken):  # list items, captions: end on a falling tone
-                    spoken += "."
+                if not _TERMINAL.search(spoken) and not spoken.endswith(","):
+                    spoken += "."  # list items, captions: end on a falling tone; a comma carries on
                 out.append(Segment("sentence", spoken, written, "sentence"))
         if not out:
             return out
