@@ -33,6 +33,11 @@ _TLDS = (
 )
 _DOMAIN = re.compile(r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:" + _TLDS + r")(?:/[^\s]*)?(?![\w.]\w)")
 _UNIX_PATH = re.compile(r"(?<![\w/.:~])(?:~|\.{1,2})?/(?:[\w.@+-]+/)+[\w.@+-]*|(?<![\w/])~/[\w.@+-]+")
+# "benchmarks/run.py", "./setup.sh", ".venv/bin/activate": relative paths, read like absolute ones
+_RELATIVE_PATH = re.compile(
+    r"(?<![\w/.:~@-])(?:(?:[\w@+-]+/)+[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}(?![\w/])"
+    r"|\.{1,2}/[\w@+.-]+(?:/[\w@+.-]+)*|\.[\w-]+/[\w@+.-]+(?:/[\w@+.-]+)*)"
+)
 _WINDOWS_PATH = re.compile(r"(?<![\w])[A-Z]:\\(?:[^\s\\]+\\)*[^\s\\]*")
 _TRAILING = re.compile(r"[.,;:!?)\]'\"]+$")
 
@@ -69,6 +74,8 @@ def _path_words(path: str) -> str:
     parts = [p for p in re.split(r"[/\\]", path) if p and p not in ("~", ".", "..") and not p.endswith(":")]
     if not parts:
         return ""
+    # a file's name is said as words ("the last keeper dot mp3"); only hosts and addresses spell dashes
+    parts = [p.replace("-", " ").replace("_", " ") for p in parts]
     spoken = [_spell_piece(p) if not p.startswith(".") else "dot " + _spell_piece(p[1:]) for p in parts]
     return " slash ".join(spoken) if len(spoken) <= 3 else spoken[-1]
 
@@ -106,6 +113,7 @@ def read_links(text: str) -> str:
     text = _DOMAIN.sub(domain, text)
     text = _WINDOWS_PATH.sub(lambda m: _path_words(m.group()), text)
     text = _UNIX_PATH.sub(path, text)
+    text = _RELATIVE_PATH.sub(path, text)
     return _CLI_OPTION.sub("dash dash ", text)
 
 

@@ -307,7 +307,10 @@ _VERSION = re.compile(
 _SHORT_VERSION = re.compile(
     r"(?<![\w.])(?:(?P<v>[vV])|(?P<word>[Vv]ersion|[Rr]elease|Python|Rust|Java|Node|PHP|Ruby|Perl|HTTP|Go|iOS|macOS|Android|Windows)\s)"
     r"(?P<parts>\d+\.\d+)" + _PRE_RELEASE + r"(?![\w]|\.\d)"
+    # "Python 3.11 and 3.12", "Rust 1.79, 1.80 or 1.81": the rest of a list of versions
+    r"(?P<more>(?:(?:,\s|,?\s(?:and|or|to)\s)\d+\.\d+(?![\w]|\.\d))*)"
 )
+_LISTED_VERSION = re.compile(r"\d+\.\d+")
 # "TLSv1.3", "HTTPv2": a protocol's name with its version glued on
 _GLUED_V = re.compile(r"(?<=[A-Z]{2})v(?=\d)")
 _BARE_V = re.compile(r"(?<![\w.])[vV](?P<parts>\d+)" + _PRE_RELEASE + r"(?![\w]|[.,]\d)")
@@ -342,7 +345,8 @@ def read_versions(text: str) -> str:
 
     def short_form(match: re.Match) -> str:
         word = version_word(match).strip() if match["v"] else match["word"]
-        return f"{word} {_version_words(match['parts'])}{pre_release(match)}".strip()
+        more = _LISTED_VERSION.sub(lambda m: _version_words(m.group()), match["more"] or "")
+        return f"{word} {_version_words(match['parts'])}{pre_release(match)}".strip() + more
 
     def bare_v(match: re.Match) -> str:
         return f"{version_word(match)}{number(match['parts'])}{pre_release(match)}"

@@ -112,6 +112,8 @@ def test_versions_with_pre_release_tags():
         ("Rust 1.80 and 4.1.1", "Rust one point eighty and four point one point one"),
         ("v2 and v10", "version two and version ten"),
         ("TLSv1.3", "TLS version one point three"),
+        ("Python 3.11 and 3.12", "Python three point eleven and three point twelve"),
+        ("Rust 1.79, 1.80 or 1.81", "Rust one point seventy-nine, one point eighty or one point eighty-one"),
     ])
 
 
@@ -153,6 +155,12 @@ def test_read_slashes():
         "I-O bound, and or twenty-four seven at ninety kilometers per hour over T-C-P I-P.")
     assert "slash" not in normalize("Inputs/outputs and AC/DC, UI/UX.")
     assert normalize("Edit /etc/hosts first.") == "Edit etc slash hosts first."
+    check(en.read_links, [
+        ("See benchmarks/run.py and voices/Name.toml.", "See benchmarks slash run dot py and voices slash Name dot toml."),
+        ("Run ./setup.sh or .venv/bin/activate", "Run setup dot sh or dot venv slash bin slash activate"),
+        ("Play output/the-last-keeper.mp3", "Play output slash the last keeper dot mp3"),
+        ("Not km/h, and/or, his/her or docs/guide", "Not km/h, and/or, his/her or docs/guide"),
+    ])
 
 
 # ----------------------------------------------------------------- currency codes
