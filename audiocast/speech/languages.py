@@ -8,16 +8,21 @@ words for what the pipeline adds (those are few, and better than silence).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from ..languages import primary_language
 from . import english
 from .rules import LanguageRules, Rule, RuleFactory, SpokenWords
 
 _LANGUAGES: dict[str, LanguageRules] = {"en": english.LANGUAGE}
 
 
+@lru_cache(maxsize=64)
 def base_language(language: str | None) -> str:
-    """``en-US``/``en_GB`` -> ``en``; empty -> ``en``."""
-    return (language or "en").replace("_", "-").split("-")[0].lower() or "en"
+    """``en-US``/``en_GB`` -> ``en``; ``iw`` -> ``he``; empty or unknown -> ``en``."""
+    if not language:
+        return "en"
+    return primary_language(language) or language.replace("_", "-").split("-")[0].lower() or "en"
 
 
 def register_language(code: str, rules: RuleFactory | LanguageRules, words: SpokenWords | None = None) -> None:
