@@ -130,6 +130,14 @@ def convert(
 
 def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None, label=None,
                     loader=None, defer_publish=False, scheduler=None, verify=False):
+    from .pipeline import ConvertResult, all_unchanged
+
+    unchanged = None if force or verify or loader or stdin_text is not None else all_unchanged(sources, output, show)
+    if unchanged is not None:  # decided from the files' bytes: no voice, no pool, no parsing
+        for source, episode in zip(sources, unchanged):
+            err.print(f"unchanged {source} -> episodes/{episode.slug}.mp3", markup=False, highlight=False)
+        return ConvertResult(unchanged=unchanged)
+
     from .executors import make_executor
     from .pipeline import convert as run_convert
     from .pipeline import voice_settings

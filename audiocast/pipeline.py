@@ -142,9 +142,12 @@ def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode |
         existing = catalog.find_by_source(source_key(article))
     if existing is None or existing.content_hash != digest:
         return None
-    if not all(path.exists() for path in episode_files(Path(out_dir), existing.slug).values()):
-        return None
-    return existing
+    return existing if published_files_exist(Path(out_dir), existing) else None
+
+
+def published_files_exist(out_dir: Path, episode: Episode) -> bool:
+    """Whether every file of a published episode is in the output folder."""
+    return all(path.exists() for path in episode_files(Path(out_dir), episode.slug).values())
 
 
 def with_resolved_paths(show: ShowConfig) -> ShowConfig:
@@ -225,15 +228,34 @@ def convert(
     each episode finishes, so an interrupted run loses nothing). With ``verify``
     every clip is heard by the recognizer first (see listening.py).
     """
-    from .ingest import load_article
+    from .unchanged import digest_of_source, remember_source, unchanged_source
 
-    load = loader or (lambda source: load_article(source, stdin_text=stdin_text))
+    def load_article(source: str) -> Article:
+        from .ingest import load_article
+
+        return load_article(source, stdin_text=stdin_text)
+
+    load = loader or load_article
     show = with_resolved_paths(show)
     result = ConvertResult()
     articles: dict[str, Article] = {}
     work = []
+    # a local file's bytes and the settings decide "unchanged" before anything is parsed
+    # (when the executor reads with the show's own voice, the one the settings digest stands for)
+    quick = loader is None and executor.voice.to_dict() == voice_settings(show).to_dict()
+    settings = settings_digest_of(show) if quick else ""
+    read_digests: dict[str, str] = {}
     for source in sources:
         try:
+            existing = None if force or not quick else unchanged_source(out_dir, source, settings)
+            if existing is not None:
+                result.unchanged.append(existing)
+                if on_done:
+                    on_done(source, existing, None)
+                continue
+            digest_read = digest_of_source(source) if quick else None
+            if digest_read:
+                read_digests[source] = digest_read
             article = load(source)
             script = build_script_for(article, show)
             voice, note = voice_for_article(article, executor.voice, show)
@@ -247,6 +269,8 @@ def convert(
             _record_failure(result, source, exc, on_done)
             continue
         if existing is not None:
+            if source in read_digests:
+                remember_source(out_dir, source, settings, existing, read_digests[source])
             result.unchanged.append(existing)
             if on_done:
                 on_done(source, existing, None)
@@ -277,6 +301,8 @@ def convert(
             except AudiocastError as exc:
                 _record_failure(result, source, exc, on_done)
                 continue
+            if source in read_digests:
+                remember_source(out_dir, source, settings, episode, read_digests[source])
             result.published.append(episode)
             if on_done:
                 on_done(source, episode, None)
@@ -286,6 +312,33 @@ def convert(
     if not result.published and (result.unchanged or not result.failed):
         republish(out_dir, show)
     return result
+
+
+def settings_digest_of(show: ShowConfig) -> str:
+    """The settings digest ``unchanged_source`` compares (see unchanged.py)."""
+    from .unchanged import settings_digest
+
+    return settings_digest(show)
+
+
+def all_unchanged(sources: list[str], out_dir: Path, show: ShowConfig) -> list[Episode] | None:
+    """The episodes of ``sources`` when every one is a local file unchanged since it was
+    converted (its bytes and the settings, see unchanged.py), else None. Decided without
+    parsing a source or loading a voice, so a re-run of an unchanged batch costs little
+    more than start-up; the feed and site are rewritten only if one is missing."""
+    from .unchanged import unchanged_source
+
+    show = with_resolved_paths(show)
+    settings = settings_digest_of(show)
+    episodes = []
+    for source in sources:
+        episode = unchanged_source(out_dir, source, settings)
+        if episode is None:
+            return None
+        episodes.append(episode)
+    if not ((Path(out_dir) / "feed.xml").exists() and (Path(out_dir) / "index.html").exists()):
+        republish(out_dir, show)
+    return episodes
 
 
 def verify_notes(rendered: RenderedEpisode) -> list[str]:

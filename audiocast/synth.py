@@ -277,7 +277,10 @@ class Synthesizer:
                 yield chunk, self.engine.synthesize(chunk)
             return
         pool = self._get_pool()
-        pending = {pool.submit(_synthesize_in_worker, chunk): chunk for chunk in chunks}
+        # longest first: the work left at the end is short, so no worker idles long
+        # while another finishes a long sentence
+        order = sorted(chunks, key=len, reverse=True)
+        pending = {pool.submit(_synthesize_in_worker, chunk): chunk for chunk in order}
         try:
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
