@@ -30,58 +30,59 @@ class ConvertResult:
     notes: list[str] = field(default_factory=list)  # things the user should know, e.g. voice choice
 
 
-def source_key(article: Article) -> str:
-    """What identifies an article across edits: its canonical URL, else its file's path."""
-    if article.url:
-        return article.url
-    if article.source and article.source != "-":
-        candidate = Path(article.source)
-        if candidate.exists():
-            return str(candidate.resolve())
-        return article.source
-    return "stdin:" + article.title
-
-
 # --------------------------------------------------------------------------- publish
 
 
-def episode_files(out_dir: Path, slug: str) -> dict[str, Path]:
-    folder = Path(out_dir) / "episodes"
-    return {
-        "mp3": folder / f"{slug}.mp3",
-        "vtt": folder / f"{slug}.vtt",
-        "srt": folder / f"{slug}.srt",
-        "chapters": folder / f"{slug}.chapters.json",
-    }
+def file_version(rendered: RenderedEpisode) -> str:
+    """A short hash of the episode's file contents: the version in a re-rendered
+    episode's file names, so identical contents get identical names."""
+    import hashlib
+
+    from .publish.catalog import VERSION_LENGTH
+
+    digest = hashlib.sha256()
+    for part in (rendered.mp3, rendered.vtt.encode(), rendered.srt.encode(),
+                 rendered.chapters_json.encode(), rendered.art or b""):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()[:VERSION_LENGTH]
 
 
 def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered: RenderedEpisode,
                     *, published: datetime | None = None, feed: bool = True) -> Episode:
-    """Write the episode's files, its catalog row, the feed and the site; all atomically."""
+    """Write the episode's files, its catalog row, the feed and the site.
+
+    The published state moves from one complete version to the next: a re-rendered
+    episode's files get new names (``episode_files`` with a version), the catalog
+    row and then the feed switch to them, and only then are the old files deleted
+    (by ``republish``). A kill at any moment leaves the old episode or the new one,
+    each complete and matching the feed; the next run removes what is left over."""
     from .fsutil import atomic_write_bytes, atomic_write_text
-    from .publish.catalog import Catalog, derive_guid, unique_slug
+    from .publish.catalog import Catalog, derive_guid, episode_files, relative_files, unique_slug
 
     out_dir = Path(out_dir)
-    key = source_key(article)
     now = datetime.now(timezone.utc)
     with Catalog(out_dir) as catalog, catalog.lock():
-        existing = catalog.find_by_source(key)
+        key, existing = catalog.find_article(article)
         if existing:
             guid, slug, first_published = existing.guid, existing.slug, existing.published
         else:
             guid = derive_guid(key)
             slug = unique_slug(article.title, {e.slug for e in catalog.episodes()})
             first_published = published or article.date or now
-        files = episode_files(out_dir, slug)
-        atomic_write_bytes(files["mp3"], rendered.mp3)
+        # a new episode gets plain names; a re-rendered one names its version
+        files = episode_files(out_dir, slug, version=file_version(rendered) if existing else None)
+        del files["page"]
+        _fault_point("before-files")
+        atomic_write_bytes(files["audio"], rendered.mp3)
         atomic_write_text(files["vtt"], rendered.vtt)
         atomic_write_text(files["srt"], rendered.srt)
         atomic_write_text(files["chapters"], rendered.chapters_json)
-        art = out_dir / "episodes" / f"{slug}.jpg"
         if rendered.art:
-            atomic_write_bytes(art, rendered.art)
+            atomic_write_bytes(files["art"], rendered.art)
         else:
-            art.unlink(missing_ok=True)
+            del files["art"]
+        _fault_point("files-written")
         episode = Episode(
             guid=guid,
             slug=slug,
@@ -99,22 +100,53 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
             language=article.language,
             chapters=[{"title": c.title, "level": c.level, "start_ms": c.start_ms, "end_ms": c.end_ms}
                       for c in rendered.timeline.all_chapters()],
+            files=relative_files(out_dir, files),
         )
-        catalog.upsert(episode)
+        episode = catalog.upsert(episode, key)
+        _fault_point("catalog-written")
         if feed:
             republish(out_dir, show, catalog)
     return episode
 
 
+#: test hook: AUDIOCAST_FAULT_AT=<point> kills this process with SIGKILL at that point
+FAULT_ENV = "AUDIOCAST_FAULT_AT"
+
+
+def _fault_point(name: str) -> None:
+    """Die here, as a kill -9 would, when the fault-injection variable names this point
+    (the tests' way to stop a run at an exact moment of publishing)."""
+    import os
+
+    if os.environ.get(FAULT_ENV) == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def republish(out_dir: Path, show: ShowConfig, catalog=None) -> Path:
-    """Rewrite the cover, feed.xml and index.html from the catalog; returns the feed's path."""
+    """Rewrite the cover, feed.xml and index.html from the catalog, then delete what
+    no episode uses any more (older versions' files, a killed run's temporaries);
+    returns the feed's path."""
     from .publish.catalog import Catalog
-    from .publish.site import publish_folder
 
     if catalog is None:
         with Catalog(Path(out_dir)) as owned, owned.lock():
-            return publish_folder(owned, show)["feed"]
-    return publish_folder(catalog, show)["feed"]
+            return _republish_locked(Path(out_dir), show, owned)
+    with catalog.lock():
+        return _republish_locked(Path(out_dir), show, catalog)
+
+
+def _republish_locked(out_dir: Path, show: ShowConfig, catalog) -> Path:
+    from .fsutil import remove_stale_temporaries
+    from .publish.catalog import EPISODES_DIR, remove_unreferenced_files
+    from .publish.site import publish_folder
+
+    feed = publish_folder(catalog, show)["feed"]
+    _fault_point("feed-written")
+    remove_unreferenced_files(out_dir, catalog.episodes())
+    remove_stale_temporaries([out_dir, out_dir / EPISODES_DIR])
+    return feed
 
 
 def _summary(script: Script, limit: int = 600) -> str:
@@ -132,15 +164,17 @@ def _summary(script: Script, limit: int = 600) -> str:
 
 def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode | None:
     """The published episode for this article if its content hash matches and its files exist."""
-    from .publish.catalog import Catalog
+    from .publish.catalog import Catalog, episode_files
 
     if not (Path(out_dir) / "audiocast.db").exists():
         return None
     with Catalog(out_dir) as catalog:
-        existing = catalog.find_by_source(source_key(article))
+        _, existing = catalog.find_article(article)
     if existing is None or existing.content_hash != digest:
         return None
-    if not all(path.exists() for path in episode_files(Path(out_dir), existing.slug).values()):
+    files = episode_files(Path(out_dir), existing)
+    needed = [path for kind, path in files.items() if kind in ("audio", "vtt", "srt", "chapters")]
+    if not all(path.exists() for path in needed):
         return None
     return existing
 
@@ -288,9 +322,10 @@ def _record_failure(result: ConvertResult, source: str, exc: AudiocastError, on_
 
 
 def remove_episode(out_dir: Path, show: ShowConfig, slug: str) -> Episode:
-    """Delete an episode's catalog row and files, then republish the feed and site."""
+    """Delete an episode's catalog row, republish the feed and site without it, then
+    delete every file of it (audio, transcripts, chapters, artwork, page)."""
     from .errors import PublishError
-    from .publish.catalog import Catalog
+    from .publish.catalog import Catalog, delete_episode_files
 
     out_dir = Path(out_dir)
     if not (out_dir / "audiocast.db").exists():
@@ -298,8 +333,7 @@ def remove_episode(out_dir: Path, show: ShowConfig, slug: str) -> Episode:
     with Catalog(out_dir) as catalog, catalog.lock():
         episode = catalog.remove(slug)
         republish(out_dir, show, catalog)
-    for path in episode_files(out_dir, episode.slug).values():
-        path.unlink(missing_ok=True)
+        delete_episode_files(out_dir, episode)
     return episode
 
 

@@ -132,7 +132,7 @@ def spoken_duration(seconds: float) -> str:
 
 
 def _load_chapters(out_dir: Path, episode: Episode) -> list[dict]:
-    path = episode_files(out_dir, episode.slug)["chapters"]
+    path = episode_files(out_dir, episode)["chapters"]
     chapters = episode.chapters
     if path.is_file():
         try:
@@ -177,7 +177,7 @@ def _transcript_sections(cues: list[Cue], chapters: list[dict], paragraph_gap: f
 
 
 def _episode_html(show: ShowConfig, episode: Episode, out_dir: Path) -> str:
-    files = episode_files(out_dir, episode.slug)
+    files = episode_files(out_dir, episode)
     slug = episode.slug
     title = escape(episode.title)
     audio_href = escape(files["audio"].relative_to(out_dir).as_posix())
