@@ -82,8 +82,15 @@ def _read_stdin_if_needed(sources: list[str]) -> str | None:
     if "-" in sources:
         if sys.stdin.isatty():
             raise ConfigError("source '-' reads the article from standard input, but nothing was piped in")
-        return sys.stdin.read()
+        from .ingest.load import _read_stdin
+
+        return _read_stdin()  # bytes decoded as for a file: binary or non-UTF-8 input is named
     return None
+
+
+MaxWordsOpt = typer.Option(None, "--max-words", min=0,
+                           help="Refuse articles longer than this many words (0: no limit; "
+                                "default: max_words in audiocast.toml, else 50000).")
 
 
 # --------------------------------------------------------------------------- convert
@@ -100,9 +107,12 @@ def convert(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
     force: bool = typer.Option(False, "--force", help="Re-render even if the article has not changed."),
     scheduler: Optional[str] = SchedulerOpt,
+    max_words: Optional[int] = MaxWordsOpt,
 ) -> None:
     """Convert articles into episodes and publish them to the output folder's feed."""
     show = _show(config, base_url, engine, voice)
+    if max_words is not None:
+        show.max_words = max_words
     stdin_text = _read_stdin_if_needed(sources)
     result = _run_conversion(sources, output, show, jobs=jobs, force=force, stdin_text=stdin_text,
                              scheduler=scheduler)
@@ -339,13 +349,17 @@ def sync(
     config: Optional[Path] = ConfigOpt,
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
     scheduler: Optional[str] = SchedulerOpt,
+    max_words: Optional[int] = MaxWordsOpt,
 ) -> None:
     """Convert a blog's new and changed posts from its feed, then publish once."""
     from .pipeline import sync_feed
 
     show = _show(config, base_url, engine, voice)
+    if max_words is not None:
+        show.max_words = max_words
     result = sync_feed(feed_url, output, show, limit=limit, jobs=jobs, scheduler=scheduler,
-                       runner=_run_conversion)
+                       runner=_run_conversion,
+                       on_note=lambda note: err.print(f"note: {note}", markup=False, highlight=False))
     _finish(result, output, show)
 
 
@@ -442,6 +456,13 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return 1
+    except OSError as exc:  # disk full, read-only folder: the cause and the path, one line
+        if debug:
+            raise
+        from .fsutil import describe_os_error
+
+        err.print(f"error: {describe_os_error(exc)}", markup=False, highlight=False, soft_wrap=True)
         return 1
     except Exception as exc:  # an unexpected failure is still one line without --debug
         if debug:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .config import ShowConfig
 from .engines.base import VoiceSettings
-from .errors import AudiocastError
+from .errors import AudiocastError, IngestError
 from .models import Article, Episode, Script
 from .render import RenderedEpisode, RenderJob, build_script_for, content_hash, script_options
 
@@ -261,9 +261,16 @@ def convert(
     result = ConvertResult()
     articles: dict[str, Article] = {}
     work = []
+    check_writable(out_dir)  # a read-only or unlockable folder fails before any synthesis
     for source in sources:
         try:
-            article = load(source)
+            try:
+                article = load(source)
+            except OSError as exc:  # one unreadable source does not stop the batch
+                from .fsutil import describe_os_error
+
+                raise IngestError(f"cannot read {source}: {describe_os_error(exc)}") from None
+            check_length(article, show)
             script = build_script_for(article, show)
             voice, note = voice_for_article(article, executor.voice, show)
             if note:
@@ -313,6 +320,42 @@ def convert(
     return result
 
 
+def check_length(article: Article, show: ShowConfig) -> None:
+    """Refuse an article longer than ``show.max_words`` (0: no limit), before any synthesis."""
+    limit = show.max_words
+    if not limit:
+        return
+    words = len(article.plain_text().split())
+    if words > limit:
+        raise IngestError(
+            f"{article.source or 'the article'} has {words:,} words, more than the limit of "
+            f"{limit:,} (about {limit / WORDS_PER_MINUTE / 60:.1f} hours of audio); raise max_words "
+            f"in audiocast.toml or pass --max-words"
+        )
+
+
+#: speaking rate used to express the word limit as audio time
+WORDS_PER_MINUTE = 150
+
+
+def check_writable(out_dir: Path) -> None:
+    """Fail with one line when the output folder cannot be written (its lock file is
+    the first thing publishing writes), so a read-only folder is found before synthesis."""
+    import os
+
+    from .errors import PublishError
+    from .fsutil import describe_os_error
+    from .publish.catalog import LOCK_NAME
+
+    out_dir = Path(out_dir)
+    lock = out_dir / LOCK_NAME
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(lock, os.O_RDWR | os.O_CREAT, 0o644))
+    except OSError as exc:
+        raise PublishError(f"cannot write to {out_dir}: {describe_os_error(exc, lock)}") from None
+
+
 def _record_failure(result: ConvertResult, source: str, exc: AudiocastError, on_done) -> None:
     if _is_engine_unavailable(exc):
         raise exc
@@ -338,15 +381,24 @@ def remove_episode(out_dir: Path, show: ShowConfig, slug: str) -> Episode:
 
 
 def sync_feed(feed_url: str, out_dir: Path, show: ShowConfig, *, limit: int | None = None,
-              jobs: int | None = None, scheduler: str | None = None, runner=None) -> ConvertResult:
+              jobs: int | None = None, scheduler: str | None = None, runner=None,
+              on_note: Callable[[str], None] | None = None) -> ConvertResult:
     """Convert a blog's posts that are new or changed since the last sync; publish once.
 
     Unchanged posts are recognized by their content hash and never synthesized.
     ``runner`` is the conversion driver (the CLI passes one with progress bars).
+    ``on_note`` hears about the feed itself: that it has no items, or that it was
+    malformed and read leniently.
     """
     from .ingest import article_from_post, read_blog_feed
 
-    posts = read_blog_feed(feed_url)
+    feed_notes: list[str] = []
+    posts = read_blog_feed(feed_url, notes=feed_notes)
+    if not posts:
+        feed_notes.append(f"the feed {feed_url} has no items; nothing to convert")
+    for note in feed_notes:
+        if on_note:
+            on_note(note)
     if limit:
         posts = posts[:limit]
     by_key = {post.url or post.guid: post for post in posts}
@@ -358,10 +410,13 @@ def sync_feed(feed_url: str, out_dir: Path, show: ShowConfig, *, limit: int | No
         return article
 
     if runner is None:
-        return convert_with_executor(list(by_key), out_dir, show, jobs=jobs, loader=load,
-                                     defer_publish=True, scheduler=scheduler)
-    return runner(list(by_key), out_dir, show, jobs=jobs, force=False, loader=load,
-                  defer_publish=True, label="posts", scheduler=scheduler)
+        result = convert_with_executor(list(by_key), out_dir, show, jobs=jobs, loader=load,
+                                       defer_publish=True, scheduler=scheduler)
+    else:
+        result = runner(list(by_key), out_dir, show, jobs=jobs, force=False, loader=load,
+                        defer_publish=True, label="posts", scheduler=scheduler)
+    result.notes[:0] = feed_notes
+    return result
 
 
 def convert_with_executor(sources: list[str], out_dir: Path, show: ShowConfig, *,

@@ -325,16 +325,29 @@ class Catalog:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise PublishError(f"cannot write the catalog {self.path}: {exc}") from None
         try:
             yield conn
+        except sqlite3.OperationalError as exc:  # e.g. "database or disk is full"
+            conn.execute("ROLLBACK")
+            raise PublishError(f"cannot write the catalog {self.path}: {exc}") from None
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         else:
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                conn.execute("ROLLBACK")
+                raise PublishError(f"cannot write the catalog {self.path}: {exc}") from None
 
     def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == len(MIGRATIONS):
+            return  # up to date: nothing to write (the folder may be read-only)
         with self._transaction() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
