@@ -46,6 +46,8 @@ SchedulerOpt = typer.Option(
 )
 
 _state = {"debug": False}
+#: the one line Ctrl-C prints (README: Limits and failures)
+INTERRUPTED = "error: interrupted; finished episodes are published, the rest resume from the cache"
 
 
 def _version(value: bool) -> None:
@@ -440,17 +442,18 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args or os.environ.get("AUDIOCAST_DEBUG") == "1"
     try:
         result = app(args=args, prog_name="audiocast", standalone_mode=False)
+        if result == 130:  # Typer turns Ctrl-C (KeyboardInterrupt) into exit code 130
+            raise KeyboardInterrupt
         return result if isinstance(result, int) else 0
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
-        err.print("error: aborted")
-        return 130
-    except KeyboardInterrupt:
-        err.print("error: interrupted; finished episodes are published, the rest resume from the cache")
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # written directly: an interrupted progress display may still be buffering the console
+        sys.stderr.write(INTERRUPTED + "\n")
+        sys.stderr.flush()
         return 130
     except AudiocastError as exc:
         if debug:

@@ -43,6 +43,19 @@ def describe_os_error(exc: OSError, path: str | Path | None = None) -> str:
     return f"{cause}: {where}" if where else cause
 
 
+#: fault injection for tests: AUDIOCAST_FAULT_AT=<point> kills the process with SIGKILL there
+FAULT_ENV = "AUDIOCAST_FAULT_AT"
+
+
+def fault_point(name: str) -> None:
+    """Die here, as ``kill -9`` would, when AUDIOCAST_FAULT_AT names this point: how the
+    tests stop a run at an exact moment of publishing. Does nothing otherwise."""
+    if os.environ.get(FAULT_ENV) == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _temporary(path: Path, suffix: str) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=suffix, dir=path.parent)
 
@@ -63,6 +76,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        fault_point("temporary-written")
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:

@@ -57,7 +57,7 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
     row and then the feed switch to them, and only then are the old files deleted
     (by ``republish``). A kill at any moment leaves the old episode or the new one,
     each complete and matching the feed; the next run removes what is left over."""
-    from .fsutil import atomic_write_bytes, atomic_write_text
+    from .fsutil import atomic_write_bytes, atomic_write_text, fault_point
     from .publish.catalog import Catalog, derive_guid, episode_files, relative_files, unique_slug
 
     out_dir = Path(out_dir)
@@ -73,7 +73,7 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
         # a new episode gets plain names; a re-rendered one names its version
         files = episode_files(out_dir, slug, version=file_version(rendered) if existing else None)
         del files["page"]
-        _fault_point("before-files")
+        fault_point("before-files")
         atomic_write_bytes(files["audio"], rendered.mp3)
         atomic_write_text(files["vtt"], rendered.vtt)
         atomic_write_text(files["srt"], rendered.srt)
@@ -82,7 +82,7 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
             atomic_write_bytes(files["art"], rendered.art)
         else:
             del files["art"]
-        _fault_point("files-written")
+        fault_point("files-written")
         episode = Episode(
             guid=guid,
             slug=slug,
@@ -103,25 +103,10 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
             files=relative_files(out_dir, files),
         )
         episode = catalog.upsert(episode, key)
-        _fault_point("catalog-written")
+        fault_point("catalog-written")
         if feed:
             republish(out_dir, show, catalog)
     return episode
-
-
-#: test hook: AUDIOCAST_FAULT_AT=<point> kills this process with SIGKILL at that point
-FAULT_ENV = "AUDIOCAST_FAULT_AT"
-
-
-def _fault_point(name: str) -> None:
-    """Die here, as a kill -9 would, when the fault-injection variable names this point
-    (the tests' way to stop a run at an exact moment of publishing)."""
-    import os
-
-    if os.environ.get(FAULT_ENV) == name:
-        import signal
-
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def republish(out_dir: Path, show: ShowConfig, catalog=None) -> Path:
@@ -138,12 +123,12 @@ def republish(out_dir: Path, show: ShowConfig, catalog=None) -> Path:
 
 
 def _republish_locked(out_dir: Path, show: ShowConfig, catalog) -> Path:
-    from .fsutil import remove_stale_temporaries
+    from .fsutil import fault_point, remove_stale_temporaries
     from .publish.catalog import EPISODES_DIR, remove_unreferenced_files
     from .publish.site import publish_folder
 
     feed = publish_folder(catalog, show)["feed"]
-    _fault_point("feed-written")
+    fault_point("feed-written")
     remove_unreferenced_files(out_dir, catalog.episodes())
     remove_stale_temporaries([out_dir, out_dir / EPISODES_DIR])
     return feed
