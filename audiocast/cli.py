@@ -153,12 +153,12 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
                 if len(sources) > 1:  # a single source's error is the run's one-line error
                     bars.console.print(f"failed {source}: {error}", markup=False, highlight=False)
             elif source not in made_before:
-                bars.console.print(f"unchanged {source} -> episodes/{episode.slug}.mp3")
+                bars.console.print(f"unchanged {source} -> {_audio_name(episode)}")
             else:
                 made = executor.synthesized - made_before[source] if local else None
                 made_text = f", {made} clip{'' if made == 1 else 's'} synthesized" if made is not None else ""
                 bars.console.print(
-                    f"published {source} -> episodes/{episode.slug}.mp3 "
+                    f"published {source} -> {_audio_name(episode)} "
                     f"({_duration(episode.duration_s)}, {len(episode.chapters)} chapters{made_text})",
                     markup=False, highlight=False,
                 )
@@ -180,6 +180,13 @@ def _finish(result, output: Path, show) -> None:
     if result.failed:
         err.print(f"error: {len(result.failed)} of {done + len(result.failed)} sources failed")
         raise typer.Exit(1)
+
+
+def _audio_name(episode) -> str:
+    """The episode's audio file, relative to the output folder, as the catalog names it."""
+    from .publish.catalog import episode_files
+
+    return episode.files.get("audio") or episode_files(".", episode.slug)["audio"].as_posix()
 
 
 def _progress() -> Progress:

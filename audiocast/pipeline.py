@@ -332,11 +332,22 @@ def check_writable(out_dir: Path) -> None:
     from .fsutil import describe_os_error
     from .publish.catalog import LOCK_NAME
 
+    import errno
+
     out_dir = Path(out_dir)
     lock = out_dir / LOCK_NAME
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(lock, os.O_RDWR | os.O_CREAT, 0o644))
+        if lock.exists():
+            os.close(os.open(lock, os.O_RDWR))
+            return
+        folder = out_dir  # nothing is created here: a failed run leaves no trace
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(folder))
+        if not os.access(folder, os.W_OK):
+            read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+            raise OSError(errno.EROFS if read_only else errno.EACCES, "not writable", str(lock))
     except OSError as exc:
         raise PublishError(f"cannot write to {out_dir}: {describe_os_error(exc, lock)}") from None
 
