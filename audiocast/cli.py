@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -110,19 +109,25 @@ def convert(
     force: bool = typer.Option(False, "--force", help="Re-render even if the article has not changed."),
     scheduler: Optional[str] = SchedulerOpt,
     max_words: Optional[int] = MaxWordsOpt,
+    verify: bool = typer.Option(False, "--verify", help="Check every clip with a speech recognizer and "
+                                "re-synthesize those not heard as written (needs audiocast[check])."),
 ) -> None:
     """Convert articles into episodes and publish them to the output folder's feed."""
     show = _show(config, base_url, engine, voice)
     if max_words is not None:
         show.max_words = max_words
     stdin_text = _read_stdin_if_needed(sources)
+    if verify:
+        from .listening import recognizer_for
+
+        recognizer_for(show.language or "en")  # a missing extra fails here, before any synthesis
     result = _run_conversion(sources, output, show, jobs=jobs, force=force, stdin_text=stdin_text,
-                             scheduler=scheduler)
+                             scheduler=scheduler, verify=verify)
     _finish(result, output, show)
 
 
 def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None, label=None,
-                    loader=None, defer_publish=False, scheduler=None):
+                    loader=None, defer_publish=False, scheduler=None, verify=False):
     from .executors import make_executor
     from .pipeline import convert as run_convert
     from .pipeline import voice_settings
@@ -168,7 +173,8 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
 
         return run_convert(sources, output, show, executor=executor, force=force,
                            on_start=on_start, progress=on_progress, on_done=on_done, on_note=on_note,
-                           stdin_text=stdin_text, loader=loader, defer_publish=defer_publish)
+                           stdin_text=stdin_text, loader=loader, defer_publish=defer_publish,
+                           verify=verify)
 
 
 def _finish(result, output: Path, show) -> None:
@@ -267,6 +273,43 @@ def say(
     atomic_write_bytes(output, data)
     out.print(f"said: {spoken}")
     err.print(f"wrote {output} ({clip.duration_ms / 1000:.1f} s)")
+
+
+@app.command()
+def check(
+    episode: str = typer.Argument(..., help="An episode's slug in the output folder, or an episode "
+                                  "file (.mp3, .m4b) with its .vtt transcript beside it."),
+    output: Path = OutputOpt,
+    threshold: float = typer.Option(0.7, "--threshold", min=0.0, max=1.0,
+                                    help="Report sentences heard with less word agreement than this."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0.0, max=100.0,
+                                               help="Exit with code 3 when the score is below this."),
+) -> None:
+    """Transcribe an episode with an independent recognizer and report sentences not heard as written."""
+    from .listening import check_episode_file, locate_episode
+
+    audio, transcript, language = locate_episode(episode, output)
+    with _progress() as bars:
+        task = bars.add_task("listening", total=None)
+        report = check_episode_file(audio, transcript, language, threshold=threshold,
+                                    progress=lambda done, total: bars.update(task, completed=done, total=total))
+    if as_json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        flagged = report.flagged
+        print(f"{audio.name}: score {report.score:.1f}/100 over {len(report.sentences)} sentences; "
+              f"{len(flagged)} not heard as written")
+        for sentence in flagged:
+            print(f"  {_clock(sentence.start_ms)}  ({sentence.agreement:.0%})  {sentence.text}")
+            print(f"           heard: {sentence.heard or '(nothing)'}")
+    if fail_under is not None and report.score < fail_under:
+        raise typer.Exit(3)
+
+
+def _clock(ms: int) -> str:
+    minutes, seconds = divmod(ms / 1000, 60)
+    return f"{int(minutes)}:{seconds:04.1f}"
 
 
 # --------------------------------------------------------------------------- feed and episodes
@@ -452,12 +495,12 @@ def main(argv: list[str] | None = None) -> int:
         if result == 130:  # Typer turns Ctrl-C (KeyboardInterrupt) into exit code 130
             raise KeyboardInterrupt
         return result if isinstance(result, int) else 0
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
+        if exc.exit_code == 130 and isinstance(exc.__cause__, KeyboardInterrupt):
+            sys.stderr.write(INTERRUPTED + "\n")
+            return 130
         return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         # written directly: an interrupted progress display may still be buffering the console
         sys.stderr.write(INTERRUPTED + "\n")
         sys.stderr.flush()
@@ -475,11 +518,19 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"error: {describe_os_error(exc)}", markup=False, highlight=False, soft_wrap=True)
         return 1
     except Exception as exc:  # an unexpected failure is still one line without --debug
+        if _is_usage_error(exc):  # a bad option or argument: the parser's own message and code
+            exc.show()
+            return exc.exit_code
         if debug:
             raise
         err.print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
                   markup=False, highlight=False, soft_wrap=True)
         return 1
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """The command-line parser's errors (typer's ClickException family, whichever click it uses)."""
+    return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__) and hasattr(exc, "show")
 
 
 if __name__ == "__main__":

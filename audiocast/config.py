@@ -23,6 +23,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .errors import ConfigError
+from .languages import valid_language
 
 CONFIG_NAME = "audiocast.toml"
 
@@ -67,17 +68,6 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
 }
 
-# ISO 639-1 two-letter language codes (the RSS <language> element's vocabulary).
-ISO_639_1 = frozenset(
-    """aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv
-    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr
-    ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw
-    ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv
-    ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr
-    ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi
-    yo za zh zu""".split()
-)
-
 # Podcasting 2.0 <podcast:medium> values for feeds that carry their own episodes
 # (the "L" list mediums and "mixed" hold only remote items, never enclosures).
 PODCAST_MEDIUMS = (
@@ -89,7 +79,6 @@ SHOW_TYPES = ("episodic", "serial")
 ARTWORK_MIN_PX = 1400
 ARTWORK_MAX_PX = 3000
 
-_LANGUAGE_RE = re.compile(r"^([A-Za-z]{2})(?:-([A-Za-z]{2}|[0-9]{3}))?$")
 _EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 
 
@@ -271,12 +260,6 @@ def _category_problems(category: str, subcategory: str | None) -> list[str]:
         listed = ", ".join(f'"{s}"' for s in allowed) or "none"
         return [f'show.subcategory "{subcategory}" is not under "{category}" (choose from: {listed})']
     return []
-
-
-def valid_language(code: str) -> bool:
-    """True for an ISO 639-1 code with an optional region: "en", "en-us", "pt-BR", "es-419"."""
-    match = _LANGUAGE_RE.match(code or "")
-    return bool(match) and match.group(1).lower() in ISO_639_1
 
 
 def valid_email(address: str) -> bool:

@@ -182,7 +182,8 @@ def with_resolved_paths(show: ShowConfig) -> ShowConfig:
 def voice_for_article(article: Article, voice: VoiceSettings, show: ShowConfig) -> tuple[VoiceSettings, str | None]:
     """The voice for this article: ``voice`` when it speaks the article's language, else
     an installed voice that does (with a note), else ``voice`` with a note that none does."""
-    from .voices import primary_language, voice_for_language
+    from .languages import primary_language
+    from .voices import voice_for_language
 
     wanted = primary_language(article.language)
     have = primary_language(voice.language)
@@ -229,6 +230,7 @@ def convert(
     loader: Callable[[str], Article] | None = None,
     defer_publish: bool = False,
     on_note: Callable[[str, str], None] | None = None,
+    verify: bool = False,
 ) -> ConvertResult:
     """Convert each source and publish it; a failed source is recorded and the rest go on.
 
@@ -237,7 +239,8 @@ def convert(
     ``loader`` turns a source into an Article (default: ingest.load_article).
     With ``defer_publish`` the feed and site are written once at the end instead
     of after every episode (episode files and catalog rows are still written as
-    each episode finishes, so an interrupted run loses nothing).
+    each episode finishes, so an interrupted run loses nothing). With ``verify``
+    every clip is heard by the recognizer first (see listening.py).
     """
     from .ingest import load_article
 
@@ -279,7 +282,7 @@ def convert(
                 on_note(source, art_note)
         cover = (art, "image/jpeg") if art else _episode_cover(out_dir, show)
         job = RenderJob(article=article, show=show, voice=voice, cover=cover[0], cover_mime=cover[1],
-                        episode_art=art is not None)
+                        episode_art=art is not None, verify=verify)
         articles[source] = article
         work.append((source, job, script))
         if on_start:
@@ -289,6 +292,10 @@ def convert(
             if isinstance(outcome, AudiocastError):
                 _record_failure(result, source, outcome, on_done)
                 continue
+            for note in verify_notes(outcome):
+                result.notes.append(f"{source}: {note}")
+                if on_note:
+                    on_note(source, note)
             try:
                 episode = publish_episode(out_dir, show, articles[source], outcome, feed=not defer_publish)
             except AudiocastError as exc:
@@ -350,6 +357,18 @@ def check_writable(out_dir: Path) -> None:
             raise OSError(errno.EROFS if read_only else errno.EACCES, "not writable", str(lock))
     except OSError as exc:
         raise PublishError(f"cannot write to {out_dir}: {describe_os_error(exc, lock)}") from None
+
+
+def verify_notes(rendered: RenderedEpisode) -> list[str]:
+    """What ``--verify`` did to an episode, as lines for the user."""
+    report = rendered.verify_report
+    if report is None:
+        return []
+    notes = [f"listening check: {report.checked} clips heard, {len(report.retried)} synthesized again "
+             f"more slowly, {len(report.failed)} still not heard as written"]
+    for check in report.failed:
+        notes.append(f"not heard as written ({check.agreement:.0%}): {check.text!r}, heard {check.heard!r}")
+    return notes
 
 
 def _record_failure(result: ConvertResult, source: str, exc: AudiocastError, on_done) -> None:

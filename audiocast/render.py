@@ -12,12 +12,16 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import ShowConfig
 from .engines.base import VoiceSettings
 from .models import Article, Script, Timeline
 from .synth import Progress, Synthesizer
+
+if TYPE_CHECKING:
+    from .listening import VerifyReport
 
 
 @dataclass
@@ -31,6 +35,7 @@ class RenderJob:
     cover: bytes | None = None
     cover_mime: str = "image/jpeg"
     episode_art: bool = False  # the cover is this episode's own art (from the article)
+    verify: bool = False  # check every clip with the recognizer; re-synthesize those heard wrongly
 
 
 @dataclass
@@ -48,6 +53,7 @@ class RenderedEpisode:
     content_hash: str
     synthesized: int = 0  # clips made by the engine rather than found in the cache
     art: bytes | None = None  # episode artwork (JPEG) made from the article's lead image
+    verify_report: VerifyReport | None = None  # what --verify found, when it was asked for
 
 
 def script_options(show: ShowConfig, article: Article | None = None):
@@ -95,6 +101,9 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
     segments = list(script.segments())
     before = synthesizer.synthesized
     clips = synthesizer.render([segment.spoken for segment in segments], progress)
+    verify_report = None
+    if job.verify:
+        clips, verify_report = verify_episode_clips(job, segments, clips)
     # work at the voice's own rate; the encoder resamples to 44.1 kHz (half the memory)
     assembled = assemble(script, clips, production, sample_rate=None)
     samples = normalize_loudness(assembled.samples, assembled.sample_rate, production.loudness_lufs,
@@ -130,4 +139,25 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         content_hash=content_hash(script, job.voice.to_dict(), show, article),
         synthesized=synthesizer.synthesized - before,
         art=job.cover if job.episode_art else None,
+        verify_report=verify_report,
     )
+
+
+def verify_episode_clips(job: RenderJob, segments: list, clips: list) -> tuple[list, VerifyReport]:
+    """Every clip heard by the recognizer; those heard wrongly are synthesized again more slowly."""
+    from .listening import slower_voice, verify_clips
+
+    slower = slower_voice(job.voice)
+    helper: list[Synthesizer] = []
+
+    def resynthesize(texts: list[str]) -> list:
+        helper.append(Synthesizer(slower, jobs=1))
+        return helper[-1].render(texts)
+
+    language = job.article.language or job.show.language or "en"
+    try:
+        return verify_clips([segment.spoken for segment in segments], clips, language,
+                            resynthesize if slower is not None else None)
+    finally:
+        for synthesizer in helper:
+            synthesizer.close()

@@ -29,6 +29,7 @@ else:  # pragma: no cover
 
 from .engines.base import VoiceSettings, registry
 from .errors import ConfigError
+from .languages import primary_language
 
 
 @dataclass
@@ -134,11 +135,6 @@ def list_voices() -> list[VoiceListing]:
         note = reasons[name] or ("needs the network" if cls.online else "offline")
         rows.append(VoiceListing("engine", name, name, "-", reasons[name] is None, note))
     return rows
-
-
-def primary_language(tag: str | None) -> str:
-    """'en-US' -> 'en'; empty for no tag."""
-    return (tag or "").replace("_", "-").split("-")[0].lower()
 
 
 def voice_for_language(language: str) -> VoiceSettings | None:

@@ -228,3 +228,15 @@ def test_site_lists_subsections_inside_their_sections(converted):
     assert any("Continued Battlefield Stalemate" in text for text in nested)
     assert any("Historical Lessons from Previous Conflicts" in text for text in nested)
     assert len(top) == len(LEVEL1)
+
+
+def test_listening_check_of_the_reference_episode_reports_a_score_and_its_flags(converted):
+    """An independent recognizer hears the episode; the report has a score and every flagged
+    sentence with its timestamp and what was heard instead."""
+    done = audiocast("check", converted["mp3"].stem, "-o", str(converted["out"]), "--json")
+    report = json.loads(done.stdout)
+    assert report["sentences"] >= 60  # title, headings and the 55 spoken sentences
+    assert report["score"] >= 80, report
+    assert len(report["flagged"]) <= report["sentences"] // 10, report["flagged"]
+    for flagged in report["flagged"]:
+        assert 0 <= flagged["start"] < flagged["end"] and flagged["text"] and flagged["agreement"] < 0.7

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import unicodedata
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,10 +63,7 @@ MIGRATIONS: tuple[str, ...] = (
 
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$", re.IGNORECASE)
-# Letters NFKD does not split into a base letter and a mark.
-_TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe",
-                                "Œ": "OE", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
-                                "Þ": "Th", "ð": "d", "&": " and "})
+_REPLACEMENTS = [["&", " and "]]
 _COLUMNS = (
     "guid", "slug", "title", "source", "content_hash", "duration_s", "size_bytes", "published",
     "updated", "author", "description", "url", "image", "language", "chapters", "media_type", "files",
@@ -140,14 +136,13 @@ def derive_guid(key: str) -> str:
 
 
 def slugify(text: str, max_len: int = SLUG_MAX) -> str:
-    """ASCII, lower case, hyphen separated, at most ``max_len`` characters, cut at a word."""
-    text = text.translate(_TRANSLITERATE)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > max_len:
-        cut = slug[: max_len + 1]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut[: max_len] else slug[:max_len]
-        slug = slug.strip("-")
+    """ASCII, lower case, hyphen separated, at most ``max_len`` characters, cut at a word.
+
+    Any script is transliterated ("Война и мир" -> "voina-i-mir"), so titles in
+    other alphabets give readable slugs rather than all becoming "episode"."""
+    from slugify import slugify as transliterated_slug
+
+    slug = transliterated_slug(text, max_length=max_len, word_boundary=True, replacements=_REPLACEMENTS)
     return slug or "episode"
 
 

@@ -23,8 +23,8 @@ from ..config import (
     SHOW_TYPES,
     artwork_problems,
     valid_email,
-    valid_language,
 )
+from ..languages import valid_language
 from .podcast_ext import CHAPTERS_TYPE, ITUNES_NS, LEGACY_PODCAST_NS, PODCAST_NS
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

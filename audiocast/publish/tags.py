@@ -34,24 +34,13 @@ from mutagen.id3 import (
 from mutagen.mp3 import MP3, BitrateMode
 
 from ..errors import PublishError
+from ..languages import iso639_2
 from ..models import ChapterMark, Timeline
 
 #: APIC art larger than this is recompressed; Apple and most players want <= 500 KB
 MAX_COVER_BYTES = 500 * 1024
 GENRE = "Podcast"
 TOC_ID = "toc"
-
-# ISO 639-1 -> ISO 639-2/B for the languages Piper and gTTS speak most; ID3 wants
-# three letters and "XXX" when the language is unknown.
-_ISO639_2 = {
-    "ar": "ara", "ca": "cat", "cs": "cze", "cy": "wel", "da": "dan", "de": "ger", "el": "gre",
-    "en": "eng", "es": "spa", "fa": "per", "fi": "fin", "fr": "fre", "hi": "hin", "hu": "hun",
-    "is": "ice", "it": "ita", "ja": "jpn", "ka": "geo", "kk": "kaz", "ko": "kor", "lb": "ltz",
-    "nl": "dut", "no": "nor", "nb": "nob", "pl": "pol", "pt": "por", "ro": "rum", "ru": "rus",
-    "sk": "slo", "sl": "slv", "sr": "srp", "sv": "swe", "sw": "swa", "tr": "tur", "uk": "ukr",
-    "vi": "vie", "zh": "chi",
-}
-
 
 @dataclass
 class EpisodeTags:
@@ -112,7 +101,7 @@ def write_tags(mp3_path: str | Path, tags: EpisodeTags, timeline: Timeline) -> N
     when = _id3_date(tags.date)
     if when:
         id3.add(TDRC(encoding=3, text=[when]))
-    language = _iso639_2(tags.language)
+    language = iso639_2(tags.language)
     if tags.description:
         id3.add(COMM(encoding=3, lang=language, desc="", text=[tags.description]))
     if language != "XXX":
@@ -284,12 +273,3 @@ def _id3_date(value: datetime | date | str | None) -> str | None:
     if isinstance(value, (datetime, date)):
         return value.strftime("%Y-%m-%d")
     return str(value).strip()[:10] or None
-
-
-def _iso639_2(language: str | None) -> str:
-    if not language:
-        return "XXX"
-    code = language.replace("_", "-").split("-")[0].lower()
-    if len(code) == 3 and code.isalpha():
-        return code
-    return _ISO639_2.get(code, "XXX")

@@ -67,10 +67,19 @@ def test_source_key_for_files_is_the_absolute_path(tmp_path, monkeypatch):
     ("Tidal Gardens & Salt Marshes", "tidal-gardens-and-salt-marshes"),
     ("Café über Straße: Ørsted's 10% plan?", "cafe-uber-strasse-orsted-s-10-plan"),
     ("   ", "episode"),
-    ("日本語のタイトル", "episode"),
+    ("!!!", "episode"),
+    ("Война и мир", "voina-i-mir"),
+    ("Ελληνικά νέα", "ellenika-nea"),
 ])
 def test_slugify(title, slug):
     assert slugify(title) == slug
+
+
+def test_titles_in_other_scripts_get_distinct_readable_slugs():
+    titles = ["Война и мир", "東京の夜", "日本語のタイトル", "مرحبا بالعالم", "서울의 봄"]
+    slugs = [unique_slug(title, set()) for title in titles]
+    assert len(set(slugs)) == len(titles)
+    assert all(slug != "episode" and slug.isascii() and slug.replace("-", "").isalnum() for slug in slugs)
 
 
 def test_unique_slug_is_short_ascii_and_unique():
