@@ -182,26 +182,33 @@ def site(tmp_path) -> Path:
 # --------------------------------------------------------------------------- 1. kills mid-publish
 
 
-@pytest.mark.parametrize("moment", ["files-written", "catalog-written", "feed-written", "first-change"])
+@pytest.mark.parametrize("moment", ["files-written", "catalog-written", "feed-written", "first-change",
+                                    "published-file-changed"])
 def test_a_kill_during_a_reconvert_leaves_a_consistent_feed_and_a_rerun_cleans_up(site, moment):
     out = site / "out"
     write_article(site, EDITED)
     args = [sys.executable, "-m", "audiocast.cli", "convert", "tides.md", "-o", "out", "--engine", "espeak"]
-    if moment == "first-change":
-        # SIGKILL the moment anything in episodes/ changes (a new file or a replaced one)
+    if moment in ("first-change", "published-file-changed"):
+        # SIGKILL the moment anything in episodes/ changes (a new or replaced file), or the
+        # moment a file that was published before the run is replaced or deleted
         def state():
             return {(p.name, p.stat().st_mtime_ns, p.stat().st_size)
                     for p in (out / "episodes").iterdir() if p.exists()}
 
         before = state()
+
+        def changed() -> bool:
+            now = state()
+            return now != before if moment == "first-change" else not before <= now
+
         child = subprocess.Popen(args, cwd=site, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             while child.poll() is None:
                 try:
-                    if state() != before:
+                    if changed():
                         child.kill()
                         break
-                except FileNotFoundError:  # a temporary renamed while listing: a change
+                except FileNotFoundError:  # a file renamed or deleted while listing: a change
                     child.kill()
                     break
         finally:
