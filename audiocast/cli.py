@@ -43,6 +43,7 @@ SchedulerOpt = typer.Option(
     None, "--scheduler", envvar="AUDIOCAST_SCHEDULER",
     help="Render on a Dask cluster, e.g. tcp://host:8786 (needs audiocast[dask]).",
 )
+PublishOpt = typer.Option(False, "--publish", help="Then upload the folder to publish_to (see `audiocast publish`).")
 
 _state = {"debug": False}
 #: the one line Ctrl-C prints (README: Limits and failures)
@@ -79,13 +80,12 @@ def _show(config: Path | None, base_url: str | None = None, engine: str | None =
     return show
 
 
-def _read_stdin_if_needed(sources: list[str]) -> str | None:
+def _read_stdin_if_needed(sources: list[str]) -> str | bytes | None:
     if "-" in sources:
         if sys.stdin.isatty():
             raise ConfigError("source '-' reads the article from standard input, but nothing was piped in")
-        from .ingest.load import _read_stdin
-
-        return _read_stdin()  # bytes decoded as for a file: binary or non-UTF-8 input is named
+        buffer = getattr(sys.stdin, "buffer", None)  # bytes: a PDF or EPUB may be piped in too
+        return buffer.read() if buffer is not None else sys.stdin.read()
     return None
 
 
@@ -99,7 +99,8 @@ MaxWordsOpt = typer.Option(None, "--max-words", min=0,
 
 @app.command()
 def convert(
-    sources: list[str] = typer.Argument(..., help="Article files (.txt, .md, .html), http(s) URLs, or - for stdin."),
+    sources: list[str] = typer.Argument(
+        ..., help="Article files (text, Markdown, HTML, PDF, EPUB, .docx, .eml), http(s) URLs, or - for stdin."),
     output: Path = OutputOpt,
     engine: Optional[str] = EngineOpt,
     voice: Optional[str] = VoiceOpt,
@@ -111,19 +112,30 @@ def convert(
     max_words: Optional[int] = MaxWordsOpt,
     verify: bool = typer.Option(False, "--verify", help="Check every clip with a speech recognizer and "
                                 "re-synthesize those not heard as written (needs audiocast[check])."),
+    split_chapters: bool = typer.Option(
+        False, "--split-chapters", help="One episode per chapter (e.g. of an EPUB), in order."),
+    publish_after: bool = PublishOpt,
 ) -> None:
     """Convert articles into episodes and publish them to the output folder's feed."""
     show = _show(config, base_url, engine, voice)
     if max_words is not None:
         show.max_words = max_words
+    destination = _destination(None, show) if publish_after else None
     stdin_text = _read_stdin_if_needed(sources)
     if verify:
         from .listening import recognizer_for
 
         recognizer_for(show.language or "en")  # a missing extra fails here, before any synthesis
+    loader = None
+    if split_chapters:
+        from .ingest import load_article, split_chapters as chapters_of
+
+        chapters = {chapter.source: chapter for source in sources
+                    for chapter in chapters_of(load_article(source, stdin_text=stdin_text))}
+        sources, loader = list(chapters), chapters.__getitem__
     result = _run_conversion(sources, output, show, jobs=jobs, force=force, stdin_text=stdin_text,
-                             scheduler=scheduler, verify=verify)
-    _finish(result, output, show)
+                             scheduler=scheduler, verify=verify, loader=loader)
+    _finish(result, output, show, destination)
 
 
 def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None, label=None,
@@ -177,12 +189,14 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
                            verify=verify)
 
 
-def _finish(result, output: Path, show) -> None:
+def _finish(result, output: Path, show, destination: str | None = None) -> None:
     done = len(result.published) + len(result.unchanged)
     if result.failed and not done and len(result.failed) == 1:
         raise AudiocastError(result.failed[0][1])
     if done:
         err.print(f"feed: {output / 'feed.xml'}  ({show.feed_url})")
+    if destination and (output / "feed.xml").exists():
+        _upload(output, destination, show.publish_endpoint_url, dry_run=False)
     if result.failed:
         err.print(f"error: {len(result.failed)} of {done + len(result.failed)} sources failed")
         raise typer.Exit(1)
@@ -392,7 +406,8 @@ def serve(
 
 @app.command()
 def sync(
-    feed_url: str = typer.Argument(..., help="A blog's RSS or Atom feed (URL or file)."),
+    feed_url: str = typer.Argument(
+        ..., help="A blog's RSS or Atom feed, a read-later feed, or an OPML list of feeds (URL or file)."),
     output: Path = OutputOpt,
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Convert at most N newest posts."),
     engine: Optional[str] = EngineOpt,
@@ -402,6 +417,7 @@ def sync(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
     scheduler: Optional[str] = SchedulerOpt,
     max_words: Optional[int] = MaxWordsOpt,
+    publish_after: bool = PublishOpt,
 ) -> None:
     """Convert a blog's new and changed posts from its feed, then publish once."""
     from .pipeline import sync_feed
@@ -409,10 +425,84 @@ def sync(
     show = _show(config, base_url, engine, voice)
     if max_words is not None:
         show.max_words = max_words
+    destination = _destination(None, show) if publish_after else None
     result = sync_feed(feed_url, output, show, limit=limit, jobs=jobs, scheduler=scheduler,
                        runner=_run_conversion,
                        on_note=lambda note: err.print(f"note: {note}", markup=False, highlight=False))
-    _finish(result, output, show)
+    _finish(result, output, show, destination)
+
+
+# --------------------------------------------------------------------------- publish
+
+
+@app.command()
+def publish(
+    destination: Optional[str] = typer.Argument(
+        None, help="A folder, sftp://user@host[:port]/path or s3://bucket/prefix (default: publish_to)."),
+    output: Path = OutputOpt,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be uploaded and deleted; change nothing."),
+    verify: bool = typer.Option(False, "--verify", help="Re-read the destination's files and re-upload any that differ."),
+    endpoint_url: Optional[str] = typer.Option(
+        None, "--endpoint-url", help="S3-compatible endpoint (default: publish_endpoint_url, AWS_ENDPOINT_URL_S3)."),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Upload the output folder: changed media first, the feed last, removed episodes after."""
+    show = _show(config)
+    _upload(output, _destination(destination, show), endpoint_url or show.publish_endpoint_url,
+            dry_run=dry_run, verify=verify)
+
+
+def _destination(given: str | None, show) -> str:
+    from .publish.upload import parse_destination
+
+    destination = given or show.publish_to
+    if not destination:
+        raise ConfigError("no destination: give one (e.g. `audiocast publish sftp://user@host/path`) "
+                          "or set publish_to in audiocast.toml")
+    if parse_destination(destination).kind == "local" and not given:
+        destination = str(show.resolve_path(destination))  # relative to the config file's folder
+    return destination
+
+
+def _upload(output: Path, destination: str, endpoint_url: str | None, *, dry_run: bool,
+            verify: bool = False) -> None:
+    from rich.progress import DownloadColumn, TransferSpeedColumn
+
+    from .publish.upload import upload_folder
+
+    bars = Progress(TextColumn("uploading"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                    TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal)
+    task = bars.add_task("upload", total=None)
+
+    def on_plan(plan) -> None:
+        bars.update(task, total=plan.upload_bytes)
+
+    def on_file(action: str, path: str, size: int) -> None:
+        bars.console.print(f"{action} {path}" + (f" ({_size(size)})" if size else ""),
+                           markup=False, highlight=False)
+
+    with bars:
+        report = upload_folder(output, destination, endpoint_url=endpoint_url, dry_run=dry_run,
+                               verify=verify, on_plan=on_plan, on_bytes=lambda n: bars.advance(task, n),
+                               on_file=on_file)
+    if report.dry_run:
+        for path in report.uploaded:
+            out.print(f"would upload {path}", markup=False, highlight=False)
+        for path in report.deleted:
+            out.print(f"would delete {path}", markup=False, highlight=False)
+    verb = "would upload" if report.dry_run else "uploaded"
+    out.print(f"{report.destination}: {verb} {len(report.uploaded)} files ({_size(report.bytes_uploaded)}), "
+              f"skipped {len(report.skipped)} unchanged, "
+              f"{'would delete' if report.dry_run else 'deleted'} {len(report.deleted)}",
+              markup=False, highlight=False)
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000
+    return f"{count} B"
 
 
 # --------------------------------------------------------------------------- voices, demo, init, cache

@@ -146,6 +146,8 @@ class ShowConfig:
     podcast_guid: str | None = None  # keeps podcast:guid when the feed URL moves
     #: the longest article converted, in words (0: no limit); checked before synthesis
     max_words: int = 50_000
+    publish_to: str | None = None  # where `audiocast publish` uploads: folder, sftp://, s3://
+    publish_endpoint_url: str | None = None  # an S3-compatible host's endpoint
     production: Production = field(default_factory=Production)
     path: str | None = None  # the file this was read from, if any
 
@@ -214,6 +216,7 @@ class ShowConfig:
             found.append("show.max_words must be a whole number of words (0 for no limit)")
         if self.podcast_guid is not None and not _is_uuid(self.podcast_guid):
             found.append(f'show.podcast_guid "{self.podcast_guid}" is not a UUID')
+        found.extend(self._publish_problems())
         if self.artwork:
             found.extend(
                 f"show.artwork: {p}" for p in artwork_problems(self.resolve_path(self.artwork))
@@ -228,6 +231,22 @@ class ShowConfig:
             where = f"{self.path}: " if self.path else ""
             raise ConfigError(where + "; ".join(found))
         return self
+
+    def _publish_problems(self) -> list[str]:
+        found = []
+        if self.publish_to is not None:
+            from .publish.upload import parse_destination
+
+            try:
+                parse_destination(self.publish_to)
+            except ConfigError as exc:
+                found.append(f"show.publish_to: {exc}")
+        if self.publish_endpoint_url is not None:
+            url = urlsplit(str(self.publish_endpoint_url))
+            if url.scheme not in ("http", "https") or not url.netloc:
+                found.append(f'show.publish_endpoint_url "{self.publish_endpoint_url}" must start '
+                             f"with http:// or https://")
+        return found
 
     def _production_problems(self) -> list[str]:
         found = []
@@ -446,6 +465,12 @@ _TEMPLATE: tuple[tuple[str, str, str, Any], ...] = (
     ("show", "locked", "true asks other podcast hosts not to import this feed.", ""),
     ("show", "podcast_guid", "Keeps podcast:guid when base_url changes (unset: derived from the feed "
      "URL).", ""),
+    ("show", "publish_to", "Where `audiocast publish` uploads the folder: a local folder,\n"
+     "# sftp://user@host/path or s3://bucket/prefix (credentials stay in ~/.ssh and ~/.aws).",
+     "sftp://deploy@example.org/var/www/podcast"),
+    ("show", "publish_endpoint_url", "Endpoint of an S3-compatible host (R2, B2, Spaces, MinIO); unset:\n"
+     "# AWS, or AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL from the environment.",
+     "https://ACCOUNT.r2.cloudflarestorage.com"),
     ("production", "engine", 'Speech engine: "piper" (offline), "gtts" (online), "espeak".', ""),
     ("production", "voice", "Voice name or preset for that engine (unset: the engine's default).",
      "joe"),

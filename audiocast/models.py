@@ -57,6 +57,7 @@ class Article:
     image: str | None = None
     language: str | None = None
     description: str | None = None
+    album: str | None = None  # the book a chapter comes from (split chapters); the show otherwise
 
     def walk(self):
         """Every section in reading order, level 1 followed by its children."""

@@ -84,6 +84,8 @@ def content_hash(script: Script, voice_identity: dict, show: ShowConfig, article
         "production": show.production.to_dict(),
         "tags": [show.title, article.author or show.author, article.description, article.url, article.image],
     }
+    if article.album:
+        payload["album"] = article.album
     blob = json.dumps(payload, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()
 
@@ -112,7 +114,7 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
     tags = EpisodeTags(
         title=article.title,
         author=article.author or show.author,
-        show=show.title,
+        show=article.album or show.title,
         date=job.published or article.date or datetime.now(timezone.utc),
         description=article.description or "",
         source_url=article.url,

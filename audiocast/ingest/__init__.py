@@ -6,15 +6,17 @@ and a tree of level 1 and level 2 sections holding blocks of text.
 
 from __future__ import annotations
 
-from .blogfeed import Post, article_from_post, read_blog_feed
+from .blogfeed import Post, article_from_post, read_blog_feed, subscription_feeds
+from .chapters import split_chapters
 from .html import parse_html
 from .language import detect_language, normalize_language
-from .load import load_article, sniff_kind
+from .load import SUPPORTED_TYPES, load_article, sniff_document, sniff_kind
 from .markdown import parse_markdown
 from .text import parse_text
 from .web import USER_AGENT, Page, fetch
 
 __all__ = [
+    "SUPPORTED_TYPES",
     "USER_AGENT",
     "Page",
     "Post",
@@ -27,5 +29,8 @@ __all__ = [
     "parse_markdown",
     "parse_text",
     "read_blog_feed",
+    "sniff_document",
     "sniff_kind",
+    "split_chapters",
+    "subscription_feeds",
 ]

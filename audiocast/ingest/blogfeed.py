@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import html as html_escape
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -16,6 +17,7 @@ from lxml import etree
 
 from ..errors import IngestError
 from ..models import Article
+from .casing import display_title
 from .html import page_language, parse_html
 from .language import normalize_language
 from .load import article_from_page
@@ -24,6 +26,8 @@ from .web import check_url, fetch, fetch_feed
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _HTML_CONTENT = ("text/html", "application/xhtml+xml")
+_OPML = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<opml\b", re.S)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,8 +53,11 @@ class Post:
 def read_blog_feed(url_or_path: str, notes: list[str] | None = None) -> list[Post]:
     """The posts of an RSS 2.0 or Atom feed at a URL or path, newest first.
 
+    An OPML subscription list stands for all the feeds it names: their posts
+    are read together (a feed that cannot be read is skipped with a warning).
     A malformed feed that feedparser could still read leniently adds a line saying
-    so to ``notes``."""
+    so to ``notes``.
+    """
     if _URL.match(url_or_path):
         check_url(url_or_path)
         download = fetch_feed(url_or_path)
@@ -65,6 +72,8 @@ def read_blog_feed(url_or_path: str, notes: list[str] | None = None) -> list[Pos
             raise IngestError(f"no such feed file: {url_or_path}")
         data = path.read_bytes()
         headers = {"content-location": path.resolve().as_uri()}
+    if _OPML.match(data[:4096]):
+        return _read_subscriptions(data, headers["content-location"], url_or_path)
     import feedparser  # imported when a feed is read, not for every article
 
     parsed = feedparser.parse(data, response_headers=headers)
@@ -78,6 +87,47 @@ def read_blog_feed(url_or_path: str, notes: list[str] | None = None) -> list[Pos
     language = normalize_language(parsed.feed.get("language"))
     author = clean_text(parsed.feed.get("author") or "") or None
     posts = [_post(entry, language, author) for entry in parsed.entries]
+    return sorted(posts, key=_newest, reverse=True)
+
+
+def subscription_feeds(data: bytes, base: str = "") -> list[str]:
+    """The feed addresses an OPML file lists (``xmlUrl`` of every outline), in order, once each."""
+    try:
+        root = etree.fromstring(data, etree.XMLParser(recover=True, resolve_entities=False))
+    except etree.XMLSyntaxError as exc:
+        raise IngestError(f"not a valid OPML file: {exc}") from None
+    feeds: list[str] = []
+    for outline in root.iter("outline") if root is not None else []:
+        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+        if not url:
+            continue
+        if not _URL.match(url) and base:
+            from urllib.parse import urljoin
+
+            url = urljoin(base, url)
+        if url.startswith("file://"):
+            from urllib.parse import unquote, urlsplit
+
+            url = unquote(urlsplit(url).path)
+        if url not in feeds:
+            feeds.append(url)
+    return feeds
+
+
+def _read_subscriptions(data: bytes, base: str, name: str) -> list[Post]:
+    feeds = subscription_feeds(data, base)
+    if not feeds:
+        raise IngestError(f"{name} is an OPML file that lists no feeds (no xmlUrl)")
+    posts: list[Post] = []
+    failures: list[str] = []
+    for feed in feeds:
+        try:
+            posts.extend(read_blog_feed(feed))
+        except IngestError as exc:
+            failures.append(str(exc))
+            log.warning("skipped feed %s: %s", feed, exc)
+    if failures and len(failures) == len(feeds):
+        raise IngestError(f"none of the {len(feeds)} feeds in {name} could be read: {failures[0]}")
     return sorted(posts, key=_newest, reverse=True)
 
 
@@ -103,7 +153,7 @@ def article_from_post(post: Post) -> Article:
         )
     else:
         raise IngestError(f"feed entry {post.guid} has neither full text nor a link to fetch")
-    article.title = post.title or article.title
+    article.title = display_title(post.title) if post.title else article.title
     article.author = post.author or article.author
     article.date = post.published or post.updated or article.date
     article.image = article.image or post.image
@@ -116,7 +166,10 @@ def _newest(post: Post) -> tuple[bool, datetime]:
 
 
 def _post(entry: Any, feed_language: str | None, feed_author: str | None) -> Post:
-    url = entry.get("link") or None
+    # read-later services (Wallabag) link their own copy as "alternate", the original as "via"
+    via = next((link.get("href") for link in entry.get("links") or []
+                if link.get("rel") == "via" and link.get("href")), None)
+    url = via or entry.get("link") or None
     title = clean_text(entry.get("title") or "")
     # plain dict lookups: feedparser's own .get() answers "updated" with "published"
     published = _datetime(dict.get(entry, "published_parsed"))

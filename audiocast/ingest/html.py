@@ -12,15 +12,18 @@ read alike. When trafilatura finds nothing (a very short page), the text of
 
 from __future__ import annotations
 
+import logging
 import re
 from copy import deepcopy
 from datetime import datetime
+from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
 from ..models import Article
+from .casing import display_title
 from .language import detect_language, normalize_language
 from .outline import (
     Event,
@@ -35,11 +38,13 @@ from .outline import (
     title_from_source,
 )
 
+log = logging.getLogger(__name__)
+
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _DOCUMENT = re.compile(r"<(?:html|body|head)\b", re.I)
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _CHROME = (
-    "nav", "header", "footer", "aside", "script", "style", "form", "noscript", "template",
+    "head", "title", "nav", "header", "footer", "aside", "script", "style", "form", "noscript", "template",
     "button", "svg", "iframe", "select", "input", "textarea", "label", "dialog", "menu",
 )  # fmt: skip
 _INLINE = {
@@ -62,6 +67,18 @@ _IN_CHROME = (
     " or ancestor-or-self::*[@hidden or @aria-hidden='true']"
 )
 _HEADING_TAG = re.compile(r"^h([1-6])$")
+# Deeper than this, a page's generic containers are unwrapped before parsing: libxml2
+# would drop text past its depth limit, and extraction recurses through the tree.
+MAX_NESTING = 200
+# Tags kept however deep they are: the document's own, those that mark the text's
+# paragraphs, headings, lists and tables, and the void ones.
+_STRUCTURAL = {
+    "html", "head", "body", "title", "script", "style", "template", "p", "pre",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+}  # fmt: skip
 _PERMALINK_MARKS = " ¶#§🔗"
 
 
@@ -99,7 +116,7 @@ def parse_html(html: str, url: str | None = None, source: str = "") -> Article:
 
     title, events = _take_title(events, document.title, tree, source)
     sections = build_sections(events)
-    article = Article(title=title, sections=sections, source=source)
+    article = Article(title=display_title(title), sections=sections, source=source)
     require_body(article)
 
     article.author = clean_text(document.author) if document.author else None
@@ -167,11 +184,97 @@ def declared_language(tree: lxml.html.HtmlElement) -> str | None:
 
 
 def _load(html: str) -> lxml.html.HtmlElement:
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+    """The page as an lxml tree, with no text lost to nesting depth.
+
+    libxml2 stops building the tree at a fixed depth (255 levels, 2,048 with
+    ``huge_tree``) and silently drops everything after that point, even later
+    shallow paragraphs. A page nested deeper than :data:`MAX_NESTING` has its
+    excess containers (``div``, ``span``, ``section``, ``blockquote``...: all but
+    paragraphs, headings, lists and tables) unwrapped
+    first, which keeps all of its text and its paragraphs.
+    """
+    tree = _parse(html)
+    if _depth(tree) > MAX_NESTING:
+        tree = _parse(flatten_deep_nesting(html, MAX_NESTING // 2))
+        if _depth(tree) > MAX_NESTING:
+            log.warning(
+                "the page nests its text more than %d levels deep; text past that depth may "
+                "be missing", MAX_NESTING
+            )
+    return tree
+
+
+def _parse(html: str) -> lxml.html.HtmlElement:
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         return lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError):
         return lxml.html.document_fromstring("<html><body></body></html>")
+
+
+def _depth(tree: lxml.html.HtmlElement) -> int:
+    """How deep the tree's elements nest, counted without recursion."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+class _Flattener(HTMLParser):
+    """Re-emits a page unchanged except for containers nested past a limit, which are unwrapped."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.limit = limit
+        self.out: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # generic containers: (tag, dropped)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        text = self.get_starttag_text() or f"<{tag}>"
+        if tag not in _STRUCTURAL:
+            dropped = len(self.open) >= self.limit
+            self.open.append((tag, dropped))
+            if dropped:
+                return
+        self.out.append(text)
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.out.append(self.get_starttag_text() or f"<{tag}/>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _STRUCTURAL:
+            for i in range(len(self.open) - 1, -1, -1):
+                if self.open[i][0] == tag:
+                    dropped = self.open[i][1]
+                    del self.open[i:]
+                    if dropped:
+                        return
+                    break
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.out.append(f"<![{data}]>")
+
+
+def flatten_deep_nesting(html: str, limit: int) -> str:
+    """The page with generic containers nested more than ``limit`` deep unwrapped; text kept."""
+    flattener = _Flattener(limit)
+    flattener.feed(html)
+    flattener.close()
+    return "".join(flattener.out)
 
 
 def _base_url(tree: lxml.html.HtmlElement, url: str | None) -> str | None:

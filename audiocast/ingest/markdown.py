@@ -7,13 +7,16 @@ shifted so the top level used becomes level 1 and everything deeper level 2:
 title comes from the front matter, else from a lone heading that opens the
 document, else from the file name (or the first heading when there is none).
 
-Front matter (YAML between ``---`` lines, or TOML between ``+++`` lines) gives
-title, author, date, description, image, canonical URL and language. Footnotes
+Front matter (YAML between ``---`` lines, TOML between ``+++`` lines, or a JSON
+object) gives title, author, date, description, image, canonical URL and
+language. Static-site markup (shortcodes, Liquid, attribute lists, MDX, JSX)
+is removed first (see sitemarkup.py). Footnotes
 are taken out of the text and read at the end in a "Notes" section.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from datetime import date as date_type
@@ -27,8 +30,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import IngestError
 from ..models import Article
+from .casing import display_title
 from .html import html_fragment_events
 from .language import detect_language, normalize_language
+from .sitemarkup import strip_site_markup
 from .outline import (
     Event,
     Heading,
@@ -50,7 +55,6 @@ NOTES_TITLE = "Notes"
 
 _YAML_FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _TOML_FRONT = re.compile(r"\A\ufeff?\+\+\+[ \t]*\r?\n(.*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)", re.S)
-_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:(?:\s+(.*)|\s*)$")
 
 
 def _parser() -> MarkdownIt:
@@ -60,15 +64,16 @@ def _parser() -> MarkdownIt:
 def parse_markdown(text: str, source: str = "") -> Article:
     """Read a Markdown article: title, front matter metadata, sections and blocks."""
     meta, body = split_front_matter(text)
+    body = strip_site_markup(body)
     events, notes, images = _events(_parser().parse(body))
     title = _str(meta.get("title"))
-    events, title = _take_title(events, title, source)
+    events, title = take_title(events, title, source)
     if notes:
         top = min((e.level for e in events if isinstance(e, Heading)), default=1)
         events.append(Heading(NOTES_TITLE, top))
         events.extend(Item("paragraph", note) for note in notes)
     sections = build_sections(events)
-    article = Article(title=title or "Untitled", sections=sections, source=source)
+    article = Article(title=display_title(title or "Untitled"), sections=sections, source=source)
     require_body(article)
     article.author = _author(meta)
     article.date = _date(meta.get("date") or meta.get("published") or meta.get("pubdate"))
@@ -96,11 +101,11 @@ def parse_markdown(text: str, source: str = "") -> Article:
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """Split leading YAML (``---``) or TOML (``+++``) front matter from the body.
+    """Split leading front matter from the body: YAML (``---``), TOML (``+++``) or JSON (``{``).
 
-    YAML is read with a small parser for the flat ``key: value`` form blogs use
-    (quoted strings, ``[a, b]`` and ``- item`` lists, ``>``/``|`` blocks, one
-    level of nesting as ``author.name``); keys are lowercased.
+    These are the three forms Hugo, Jekyll, Eleventy and Docusaurus write. YAML
+    is read by PyYAML, so lists, booleans, dates and quoted strings mean what
+    they mean in YAML; keys are lowercased.
     """
     text = text.lstrip("\ufeff")
     toml = _TOML_FRONT.match(text)
@@ -109,57 +114,36 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
             data = tomllib.loads(toml.group(1))
         except tomllib.TOMLDecodeError as exc:
             raise IngestError(f"invalid TOML front matter: {exc}") from None
-        return {k.lower(): v for k, v in data.items()}, text[toml.end() :]
-    yaml = _YAML_FRONT.match(text)
-    if not yaml:
-        return {}, text
-    return _parse_simple_yaml(yaml.group(1)), text[yaml.end() :]
+        return _lower_keys(data), text[toml.end() :]
+    yaml_front = _YAML_FRONT.match(text)
+    if yaml_front:
+        return _lower_keys(_load_yaml(yaml_front.group(1))), text[yaml_front.end() :]
+    if text.startswith("{"):
+        try:
+            data, end = json.JSONDecoder().raw_decode(text)
+        except ValueError:
+            return {}, text
+        if isinstance(data, dict) and text[end:].lstrip(" \t")[:1] in ("\n", "\r", ""):
+            return _lower_keys(data), text[end:].lstrip(" \t\r\n")
+    return {}, text
 
 
-def _parse_simple_yaml(text: str) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    key: str | None = None
-    block: list[str] | None = None
-    for line in text.splitlines():
-        if block is not None and (not line.strip() or line[:1].isspace()):
-            block.append(line.strip())
-            continue
-        if block is not None and key:
-            data[key] = " ".join(part for part in block if part)
-            block = None
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        indented = line[:1].isspace()
-        item = re.match(r"^\s*-\s+(.*)$", line)
-        if item and key is not None:
-            value = data.get(key)
-            data[key] = ([] if not isinstance(value, list) else value) + [_scalar(item.group(1))]
-            continue
-        pair = _KEY.match(line.strip())
-        if not pair:
-            continue
-        name, value = pair.group(1).lower(), (pair.group(2) or "").strip()
-        if indented and key is not None:
-            data[f"{key}.{name}"] = _scalar(value)
-            continue
-        key = name
-        if value in (">", "|", ">-", "|-", ">+", "|+"):
-            block = []
-        else:
-            data[key] = _scalar(value) if value else None
-    if block is not None and key:
-        data[key] = " ".join(part for part in block if part)
-    return data
+def _load_yaml(text: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise IngestError(f"invalid YAML front matter{where}: {problem}") from None
 
 
-def _scalar(value: str) -> Any:
-    value = re.sub(r"\s+#.*$", "", value) if not value.startswith(("'", '"')) else value
-    if value.startswith("[") and value.endswith("]"):
-        return [_scalar(part.strip()) for part in value[1:-1].split(",") if part.strip()]
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        inner = value[1:-1]
-        return inner.replace("''", "'") if value[0] == "'" else inner.replace('\\"', '"')
-    return value
+def _lower_keys(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return {}
+    return {str(k).lower(): v for k, v in data.items()}
 
 
 def _str(value: Any) -> str | None:
@@ -172,7 +156,7 @@ def _str(value: Any) -> str | None:
 
 
 def _author(meta: dict[str, Any]) -> str | None:
-    value = meta.get("author") or meta.get("authors") or meta.get("author.name")
+    value = meta.get("author") or meta.get("authors")
     if isinstance(value, dict):
         value = value.get("name")
     if isinstance(value, list):
@@ -205,7 +189,7 @@ def _absolute_url(value: Any) -> str | None:
 # --------------------------------------------------------------------------- body
 
 
-def _take_title(
+def take_title(
     events: list[Event], title: str | None, source: str
 ) -> tuple[list[Event], str | None]:
     """Pick the title heading out of the events (see the module docstring)."""

@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from ..errors import IngestError
 from ..models import Article, Block, BlockKind, Section
+from .casing import display_title
 
 _SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.)\]])")
@@ -80,43 +81,131 @@ def build_sections(events: list[Event]) -> list[Section]:
     level 2, so a document whose sections are ``##`` (or ``<h2>``) and whose
     subsections are ``###`` and below maps the same as one that starts at ``#``.
     """
-    levels = [e.level for e in events if isinstance(e, Heading)]
-    top = min(levels, default=1)
     builder = OutlineBuilder()
     for event in events:
         if isinstance(event, Heading):
-            builder.heading(event.text, 1 if event.level <= top else 2)
+            builder.heading(event.text, event.level)
         else:
             builder.block(event.kind, event.text, event.rows)
     return builder.build()
+
+
+# Conventional names of an article's own top-level parts: a group of chapters
+# under a "Part" heading ends before one of these.
+TOP_LEVEL_NAMES = {
+    "introduction", "overview", "background", "conclusion", "conclusions", "in conclusion",
+    "summary", "in summary", "final thoughts", "closing thoughts", "final words", "wrapping up",
+    "wrap up", "the bottom line", "bottom line", "key takeaways", "takeaways", "references",
+    "sources", "further reading", "resources", "acknowledgements", "acknowledgments",
+    "about the author", "faq", "faqs", "frequently asked questions", "notes", "appendix",
+    "epilogue", "prologue", "afterword", "in closing", "closing remarks", "concluding remarks",
+}  # fmt: skip
+_NUMBER_LABELS = {
+    "chapter", "part", "book", "section", "act", "canto", "lecture", "letter", "essay",
+    "volume", "vol", "no", "number", "lesson", "session", "day", "step", "§",
+}  # fmt: skip
+_SPELLED_NUMBERS = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+    "ninth", "tenth", "last", "final",
+}  # fmt: skip
+_WORDS = {"MIX", "DI", "LI", "MI"}  # roman numerals that are words, names or notes
+_ROMAN = re.compile(r"^(?=[MDCLXVI])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_HEADING_NUMBER = re.compile(
+    r"^(?:[IVXLCDM]+|\d{1,3}(?:\.\d{1,3})*)[.):]\s+\S|^(?:part|chapter|book|section)\s+\S+[.:]?(?:\s|$)",
+    re.IGNORECASE,
+)
+
+
+def top_level_name(title: str) -> bool:
+    """Whether a heading is a conventional top-level part: "Conclusion", "Notes", ..."""
+    folded = re.sub(r"[^\w:]+", " ", title.casefold()).strip()
+    head = folded.split(":")[0].strip()
+    return folded in TOP_LEVEL_NAMES or head in TOP_LEVEL_NAMES
+
+
+def chapter_number(text: str) -> bool:
+    """Whether a line is only a chapter number: "XXI", "4.", "Chapter 4", "PART II", "Book One"."""
+    words = text.strip().rstrip(".:").split()
+    if len(words) == 1:
+        number, label = words[0], None
+    elif len(words) == 2 and words[0].casefold().rstrip(".") in _NUMBER_LABELS:
+        label, number = words
+    else:
+        return False
+    number = number.rstrip(".:")
+    if number.isdigit() and len(number) <= 3 or _ROMAN.match(number) and number not in _WORDS:
+        return True
+    return label is not None and number.casefold() in _SPELLED_NUMBERS
+
+
+def numbered_title(number: str, title: str) -> str:
+    """A chapter number and the title below it as one title: "XXI. Suggestion in Music"."""
+    number = number.strip().rstrip(".:")
+    return f"{number}: {title}" if len(number.split()) > 1 else f"{number}. {title}"
+
+
+def numbered_heading(text: str) -> bool:
+    """Whether a heading carries its own number: "IV. A Growing Economy", "2. Methods"."""
+    return bool(_HEADING_NUMBER.match(text.strip()))
+
+
+def speaks(block: Block) -> bool:
+    """Whether a block gives the listener something: text, a table, a described image, code."""
+    if block.kind == "code":
+        return bool(block.text.strip())
+    return bool(block.text.strip() or any(any(row) for row in block.rows))
+
+
+def reads_prose(block: Block) -> bool:
+    """Whether a block has words of the article's own to say (code is only announced)."""
+    return block.kind != "code" and speaks(block)
+
+
+@dataclass
+class _Entry:
+    """A heading and the blocks after it, before the tree is built; ``rank`` 1 is highest."""
+
+    title: str
+    rank: float
+    blocks: list[Block] = field(default_factory=list)
+    children: list[_Entry] = field(default_factory=list)
+
+    @property
+    def has_own_text(self) -> bool:
+        return any(speaks(block) for block in self.blocks)
 
 
 class OutlineBuilder:
     """Collects headings and blocks in reading order into level 1/2 sections.
 
     Text before the first heading goes into an untitled level 1 section (the
-    lede). A level 2 heading with no titled level 1 section before it becomes
-    level 1, so no section hangs under the untitled lede.
+    lede). A heading's ``level`` is its rank as the source marks it (1 for
+    ``#``/``<h1>``, 2 for ``##``...); the top rank used becomes level 1 and deeper
+    ones level 2. No section is left with neither text of its own nor children:
+
+    * a chapter-number heading ("XXI", "Chapter 4") directly above a title
+      heading becomes part of that title ("XXI. Suggestion in Music");
+    * a top heading followed directly by a heading of the same rank is their
+      parent: it holds the headings of that rank after it, up to the next such
+      parent, a higher heading, or a conventional top-level part ("Conclusion");
+    * an empty heading that can hold nothing (before a higher heading, at the
+      end, or a level 2 heading before its siblings) is dropped; one whose
+      children lie below the two levels a player shows prefixes its first
+      child's title ("Bug Fixes: Linux").
+
+    ALL-CAPS headings are shown in title case (see :func:`display_title`).
     """
 
     def __init__(self) -> None:
-        self.sections: list[Section] = []
-        self._parent: Section | None = None
-        self._current: Section | None = None
+        self._lede: list[Block] = []
+        self._entries: list[_Entry] = []
 
     def heading(self, title: str, level: int) -> None:
-        title = clean_text(title)
-        if not title:
-            return
-        level = 1 if level <= 1 else 2
-        if level == 2 and self._parent is not None and self._parent.title is not None:
-            section = Section(title=title, level=2)
-            self._parent.children.append(section)
-        else:
-            section = Section(title=title, level=1)
-            self.sections.append(section)
-            self._parent = section
-        self._current = section
+        title = display_title(clean_text(title))
+        if title:
+            self._entries.append(_Entry(title=title, rank=max(1, level)))
 
     def block(self, kind: BlockKind, text: str, rows: list[list[str]] | None = None) -> None:
         if kind == "table":
@@ -127,30 +216,142 @@ class OutlineBuilder:
             text = clean_text(text)
         if not text.strip():
             return
-        self._section().blocks.append(Block(kind=kind, text=text, rows=rows or []))
+        target = self._entries[-1].blocks if self._entries else self._lede
+        target.append(Block(kind=kind, text=text, rows=rows or []))
 
     def last_block(self) -> Block | None:
         """The block added most recently, if it is the last thing read."""
-        section = self._current
-        return section.blocks[-1] if section is not None and section.blocks else None
-
-    def _section(self) -> Section:
-        if self._current is None:
-            self._current = Section(title=None, level=1)
-            self.sections.append(self._current)
-            self._parent = self._current
-        return self._current
+        blocks = self._entries[-1].blocks if self._entries else self._lede
+        return blocks[-1] if blocks else None
 
     def build(self) -> list[Section]:
-        """The finished sections; an empty untitled lede is left out."""
-        return [s for s in self.sections if s.title is not None or s.blocks or s.children]
+        """The finished sections, with no empty chapter and an empty untitled lede left out."""
+        entries = _join_chapter_numbers(list(self._entries))
+        entries = _group_empty_parents(entries)
+        roots = _tree(entries)
+        sections = [Section(title=None, level=1, blocks=self._lede)] if self._lede else []
+        for root in roots:
+            section = Section(title=root.title, level=1, blocks=root.blocks)
+            section.children = _level_two(root.children)
+            sections.append(section)
+        return sections
+
+
+def _join_chapter_numbers(entries: list[_Entry]) -> list[_Entry]:
+    """A bare chapter-number heading and the title heading under it become one heading.
+
+    Only when that title is the one heading of its chapter: a number heading over
+    several headings ("Part One" over two chapters) is their parent instead.
+    """
+    out: list[_Entry] = []
+    for i, entry in enumerate(entries):
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and not previous.has_own_text
+            and chapter_number(previous.title)
+            and not chapter_number(entry.title)
+            and entry.rank >= previous.rank
+            and _only_title(entries, i, previous.rank)
+        ):
+            previous.title = numbered_title(previous.title, entry.title)
+            previous.blocks = entry.blocks
+            continue
+        out.append(entry)
+    return out
+
+
+def _only_title(entries: list[_Entry], i: int, number_rank: float) -> bool:
+    """Whether no heading of entries[i]'s rank follows it before the next chapter number."""
+    for entry in entries[i + 1 :]:
+        if chapter_number(entry.title) or entry.rank <= number_rank:
+            return True
+        if entry.rank <= entries[i].rank:
+            return False
+    return True
+
+
+def _group_empty_parents(entries: list[_Entry]) -> list[_Entry]:
+    """Give every empty heading children or remove it (see :class:`OutlineBuilder`)."""
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        nxt = entries[i + 1] if i + 1 < len(entries) else None
+        if entry.has_own_text or (nxt is not None and nxt.rank > entry.rank):
+            i += 1
+            continue
+        if nxt is None or nxt.rank < entry.rank:
+            del entries[i]  # nothing to hold: an empty leaf
+            i = max(i - 1, 0)  # the heading before may have just lost its only child
+            continue
+        if any(e.rank < entry.rank for e in entries[:i]):
+            del entries[i]  # already a level 2 heading: it cannot hold its siblings
+            continue
+        if not _adopt_same_rank(entries, i):
+            nxt.title = f"{entry.title}: {nxt.title}"  # the next heading is a parent itself
+            del entries[i]
+            continue
+        i += 1
+    return entries
+
+
+def _is_group(entries: list[_Entry], i: int) -> bool:
+    nxt = entries[i + 1] if i + 1 < len(entries) else None
+    entry = entries[i]
+    return not entry.has_own_text and nxt is not None and nxt.rank == entry.rank
+
+
+def _adopt_same_rank(entries: list[_Entry], i: int) -> bool:
+    """Move the same-rank headings after an empty heading one rank down, under it."""
+    rank = entries[i].rank
+    adopted = False
+    for j in range(i + 1, len(entries)):
+        entry = entries[j]
+        if entry.rank < rank:
+            break
+        if entry.rank == rank and (
+            _is_group(entries, j) or (adopted and top_level_name(entry.title))
+        ):
+            break
+        entry.rank += 0.5
+        adopted = True
+    return adopted
+
+
+def _tree(entries: list[_Entry]) -> list[_Entry]:
+    """Nest entries by rank: each one under the nearest earlier entry of a higher rank."""
+    roots: list[_Entry] = []
+    stack: list[_Entry] = []
+    for entry in entries:
+        entry.children = []
+        while stack and stack[-1].rank >= entry.rank:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(entry)
+        stack.append(entry)
+    return roots
+
+
+def _level_two(entries: list[_Entry], prefix: str = "") -> list[Section]:
+    """A level 1 section's descendants as its level 2 children, in reading order.
+
+    An empty heading deeper than level 2 prefixes its first child's title, so the
+    chapter list keeps what it said without showing a chapter with nothing in it.
+    """
+    out: list[Section] = []
+    for entry in entries:
+        title = f"{prefix}: {entry.title}" if prefix else entry.title
+        prefix = ""
+        if entry.has_own_text or not entry.children:
+            out.append(Section(title=title, level=2, blocks=entry.blocks))
+            out.extend(_level_two(entry.children))
+        else:
+            out.extend(_level_two(entry.children, prefix=title))
+    return out
 
 
 def has_body(sections: list[Section]) -> bool:
-    """Whether any section holds readable text."""
-    return any(
-        block.text or block.rows for s in sections for sub in s.walk() for block in sub.blocks
-    )
+    """Whether any section holds the article's own words to read (not only code)."""
+    return any(reads_prose(block) for s in sections for sub in s.walk() for block in sub.blocks)
 
 
 def first_paragraph(sections: list[Section]) -> str | None:
@@ -164,8 +365,14 @@ def first_paragraph(sections: list[Section]) -> str | None:
 
 
 def require_body(article: Article) -> Article:
-    """Raise IngestError when an article has no text to read aloud."""
+    """Raise IngestError when an article has no sentence of its own to read aloud.
+
+    Headings and code alone would make an episode that reads the title and
+    little else.
+    """
     if not has_body(article.sections):
         where = f" in {article.source}" if article.source else ""
-        raise IngestError(f"no article text found{where}")
+        raise IngestError(
+            f"no article text found{where}: nothing to read besides the title, headings or code"
+        )
     return article

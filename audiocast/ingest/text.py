@@ -28,15 +28,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Article
+from .casing import display_title, is_all_caps
 from .language import detect_language
 from .outline import (
     OutlineBuilder,
+    chapter_number,
     clean_text,
     first_paragraph,
+    numbered_heading,
+    numbered_title,
     require_body,
     same_text,
     summarize,
     title_from_source,
+    top_level_name,
 )
 
 _BULLET = re.compile(r"^\s*[-*•‣◦▪+]\s+(\S.*)$")
@@ -70,14 +75,6 @@ _NAME_PARTICLES = {
 }
 _CLOSERS = "\"'”’»)]*_ "
 _SENTENCE_END = ".!?;,…"
-_TOP_LEVEL_NAMES = {
-    "introduction", "overview", "background", "conclusion", "conclusions", "in conclusion",
-    "summary", "in summary", "final thoughts", "closing thoughts", "final words", "wrapping up",
-    "wrap up", "the bottom line", "bottom line", "key takeaways", "takeaways", "references",
-    "sources", "further reading", "resources", "acknowledgements", "acknowledgments",
-    "about the author", "faq", "faqs", "frequently asked questions", "notes", "appendix",
-    "epilogue", "prologue", "afterword",
-}  # fmt: skip
 
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 100
@@ -93,11 +90,12 @@ class _Unit:
     level: int | None = None  # set for headings the text marks explicitly
     raw: str = ""  # a list item's line with its marker
     role: str = "paragraph"  # paragraph | list_item | heading
+    chapter: bool = False  # a chapter-number line joined to the title line below it
 
 
 def parse_text(text: str, source: str = "") -> Article:
     """Read a plain-text article, inferring its title, headings and lists."""
-    units = _units(text)
+    units = _join_chapter_numbers(_units(text))
     title = _take_title(units) or title_from_source(source)
     author, date = _take_byline(units)
     if title is None and units:
@@ -111,7 +109,7 @@ def parse_text(text: str, source: str = "") -> Article:
             builder.block("list_item" if unit.role == "list_item" else "paragraph", unit.text)
     sections = builder.build()
     article = Article(
-        title=title or "Untitled",
+        title=display_title(title) if title else "Untitled",
         sections=sections,
         source=source,
         author=author,
@@ -202,6 +200,48 @@ def _block_units(lines: list[str], width: int | None) -> list[_Unit]:
     for unit in units:
         unit.text = clean_text(unit.text)
     return units
+
+
+def _join_chapter_numbers(units: list[_Unit]) -> list[_Unit]:
+    """A chapter-number line ("XXI", "Chapter 4") and the title line under it become one.
+
+    The title line is the title; the number prefixes it: "XXI. Suggestion in Music".
+    A number line with more than one heading before the next number line ("PART
+    ONE" over two sections) stays a heading of its own: the parent of those.
+    """
+    out: list[_Unit] = []
+    for i, unit in enumerate(units):
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and not previous.list_item
+            and not previous.chapter
+            and chapter_number(previous.text)
+            and _titles_one_chapter(units, i)
+        ):
+            previous.text = numbered_title(display_title(previous.text), display_title(unit.text))
+            previous.level = unit.level if previous.level is None else previous.level
+            previous.chapter = True
+            continue
+        out.append(unit)
+    return out
+
+
+def _heading_line(unit: _Unit) -> bool:
+    return not unit.list_item and (unit.level is not None or heading_shaped(unit.text))
+
+
+def _titles_one_chapter(units: list[_Unit], i: int) -> bool:
+    """Whether units[i], just under a number line, is a title line and the only heading
+    before the next number line."""
+    if not _heading_line(units[i]) or chapter_number(units[i].text):
+        return False
+    for unit in units[i + 1 :]:
+        if chapter_number(unit.text):
+            return True
+        if _heading_line(unit) and len(unit.text.split()) <= 8:
+            return False
+    return True
 
 
 def _continues(prev: str, raw: str, current: _Unit, width: int | None) -> bool:
@@ -313,9 +353,7 @@ def _caps_heading(text: str) -> bool:
     return _all_caps(text) and (len(text.split()) > 1 or sum(ch.isalpha() for ch in text) >= 5)
 
 
-def _all_caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+_all_caps = is_all_caps
 
 
 def _classify(units: list[_Unit]) -> None:
@@ -349,6 +387,10 @@ def _classify(units: list[_Unit]) -> None:
     headings = [idx for run in runs.values() for idx in run]
     caps = {idx for idx in headings if _caps_heading(units[idx].text)}
     mixed_caps = bool(caps) and len(caps) < len(headings)
+    numbered = {idx for idx in headings if _numbered(units[idx])}
+    # Numbered headings ("IV. A Growing Economy") outrank the unnumbered ones after them.
+    by_number = len(numbered) >= 2 and len(numbered) < len(headings)
+    numbered_seen = False
     has_pairs = any(len(run) == 2 for run in runs.values())
     parent_open = False
     for i, unit in enumerate(units):
@@ -365,7 +407,11 @@ def _classify(units: list[_Unit]) -> None:
                 unit.text = unit.raw
             if _all_caps(unit.text):
                 unit.text = unit.text.rstrip(":").strip()
-            if mixed_caps:
+            if by_number:
+                numbered_seen = numbered_seen or idx in numbered
+                nested = numbered_seen and idx not in numbered and not _top_level_name(unit.text)
+                unit.level = 2 if nested else 1
+            elif mixed_caps:
                 unit.level = 1 if idx in caps else 2
             elif len(run) == 2:
                 unit.level = 1 if position == 0 else 2
@@ -385,7 +431,10 @@ def _lone_numbered_heading(units: list[_Unit], i: int) -> bool:
     return heading_shaped(units[i].text)
 
 
-def _top_level_name(title: str) -> bool:
-    folded = re.sub(r"[^\w:]+", " ", title.casefold()).strip()
-    head = folded.split(":")[0].strip()
-    return folded in _TOP_LEVEL_NAMES or head in _TOP_LEVEL_NAMES
+_top_level_name = top_level_name
+
+
+def _numbered(unit: _Unit) -> bool:
+    """A heading with its own number: "IV. A Growing Economy", "Chapter 4: ...", "2. Methods"."""
+    text = unit.raw if unit.list_item else unit.text
+    return unit.chapter or numbered_heading(text)

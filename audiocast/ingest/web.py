@@ -1,20 +1,30 @@
-"""Fetching articles over HTTP(S) with requests: limits, redirects and charsets.
+"""Fetching articles over HTTP(S) with requests: limits, redirects, charsets, a deadline.
 
 Every failure becomes an IngestError with a one-line message that names the URL.
+A server that keeps sending a byte now and then never trips the per-read timeout,
+so every fetch also has an overall deadline (``AUDIOCAST_FETCH_DEADLINE`` seconds,
+60 by default) after which its connection is shut, whatever the server is doing.
 """
 
 from __future__ import annotations
 
 import codecs
 import http
+import math
+import os
 import re
+import socket
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .. import __version__
-from ..errors import IngestError
+from ..errors import ConfigError, IngestError
 
 USER_AGENT = f"audiocast/{__version__} (+https://github.com/audiocast/audiocast)"
 
@@ -34,6 +44,8 @@ _FEED_ACCEPT = (
     "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5"
 )
 _CHUNK = 64 * 1024
+DEADLINE_ENV = "AUDIOCAST_FETCH_DEADLINE"
+DEFAULT_DEADLINE = 60.0
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 # Browsers read these labels as windows-1252, and so do pages that declare them.
@@ -77,12 +89,18 @@ def check_url(url: str) -> None:
 
 
 def fetch(
-    url: str, *, timeout: float = 20, max_bytes: int = 10_000_000, max_redirects: int = 5
+    url: str,
+    *,
+    timeout: float = 20,
+    max_bytes: int = 10_000_000,
+    max_redirects: int = 5,
+    deadline: float | None = None,
 ) -> Page:
     """Download an article page: HTML, Markdown or plain text, decoded to ``str``.
 
-    ``timeout`` bounds connecting and each wait for data, in seconds; pages larger
-    than ``max_bytes`` and chains of more than ``max_redirects`` redirects fail.
+    ``timeout`` bounds connecting and each wait for data, in seconds; ``deadline``
+    bounds the whole fetch (default: :func:`fetch_deadline`); pages larger than
+    ``max_bytes`` and chains of more than ``max_redirects`` redirects fail.
     Anything that is not an article (an image, a PDF, a feed) raises IngestError.
     """
     download = download_bytes(
@@ -91,6 +109,7 @@ def fetch(
         max_bytes=max_bytes,
         max_redirects=max_redirects,
         accept=_ARTICLE_ACCEPT,
+        deadline=deadline,
     )
     content_type = download.content_type or sniff_content_type(download.content)
     if content_type not in HTML_TYPES + TEXT_TYPES + MARKDOWN_TYPES:
@@ -109,20 +128,81 @@ def fetch(
 
 
 def fetch_feed(
-    url: str, *, timeout: float = 20, max_bytes: int = 10_000_000, max_redirects: int = 5
+    url: str,
+    *,
+    timeout: float = 20,
+    max_bytes: int = 10_000_000,
+    max_redirects: int = 5,
+    deadline: float | None = None,
 ) -> Download:
     """Download a blog feed's bytes; feedparser reads the encoding from the XML itself."""
     return download_bytes(
-        url, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects, accept=_FEED_ACCEPT
+        url,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        max_redirects=max_redirects,
+        accept=_FEED_ACCEPT,
+        deadline=deadline,
     )
 
 
+def fetch_deadline() -> float:
+    """Seconds one fetch may take in all: ``AUDIOCAST_FETCH_DEADLINE``, else 60."""
+    value = os.environ.get(DEADLINE_ENV, "").strip()
+    if not value:
+        return DEFAULT_DEADLINE
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ConfigError(f"{DEADLINE_ENV} must be a number of seconds above 0, not {value!r}")
+    return seconds
+
+
 def download_bytes(
-    url: str, *, timeout: float, max_bytes: int, max_redirects: int, accept: str = "*/*"
+    url: str,
+    *,
+    timeout: float,
+    max_bytes: int,
+    max_redirects: int,
+    accept: str = "*/*",
+    deadline: float | None = None,
 ) -> Download:
-    """GET ``url`` with the limits of :func:`fetch`, returning the raw body."""
+    """GET ``url`` with the limits of :func:`fetch`, returning the raw body.
+
+    The whole exchange (connecting, headers, body, redirects) must end within
+    ``deadline`` seconds (default: :func:`fetch_deadline`); a server that drips
+    its answer is cut off then, with an error naming the URL and the deadline.
+    """
     check_url(url)
+    seconds = fetch_deadline() if deadline is None else deadline
+    with _Deadline(seconds) as watch:
+        try:
+            download = _download(url, timeout, max_bytes, max_redirects, accept, watch)
+        except IngestError:
+            if watch.stop():
+                raise IngestError(_deadline_message(url, seconds)) from None
+            raise
+        if watch.stop():
+            raise IngestError(_deadline_message(url, seconds))
+        return download
+
+
+def _deadline_message(url: str, seconds: float) -> str:
+    return (
+        f"gave up fetching {url}: no complete answer within the {seconds:g} s fetch deadline"
+        f" (set {DEADLINE_ENV} to change it)"
+    )
+
+
+def _download(
+    url: str, timeout: float, max_bytes: int, max_redirects: int, accept: str, watch: _Deadline
+) -> Download:
     session = requests.Session()
+    adapter = _DeadlineAdapter(watch)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     session.max_redirects = max_redirects
     session.headers.update({"User-Agent": USER_AGENT, "Accept": accept})
     try:
@@ -163,6 +243,95 @@ def download_bytes(
         raise IngestError(f"could not fetch {url}: {exc.__class__.__name__}") from None
     finally:
         session.close()
+
+
+class _Deadline:
+    """Shuts every socket of one fetch when its time is up, whatever the server is sending.
+
+    Shutting a socket wakes a read blocked on it in another thread, so the fetch
+    ends at the deadline instead of at the next per-read timeout.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> bool:
+        """Stop the clock; whether the deadline had already passed."""
+        self._timer.cancel()
+        with self._lock:
+            return self.expired
+
+    def track(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """requests' adapter whose connections report their sockets to a :class:`_Deadline`."""
+
+    def __init__(self, watch: _Deadline) -> None:
+        self._pool_classes = _tracking_pools(watch)
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pool_classes
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = self._pool_classes
+        return manager
+
+
+def _tracking_pools(watch: _Deadline) -> dict[str, type[HTTPConnectionPool]]:
+    """Connection pool classes whose new sockets are tracked by ``watch``."""
+
+    class TrackedHTTPConnection(HTTPConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            watch.track(sock)
+            return sock
+
+    class TrackedHTTPSConnection(HTTPSConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            watch.track(sock)
+            return sock
+
+    class TrackedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = TrackedHTTPConnection
+
+    class TrackedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = TrackedHTTPSConnection
+
+    return {"http": TrackedHTTPPool, "https": TrackedHTTPSPool}
 
 
 def _read_limited(response: requests.Response, max_bytes: int) -> bytes:
