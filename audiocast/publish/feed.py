@@ -106,7 +106,7 @@ def build_feed(show: ShowConfig, episodes: list[Episode], out_dir: str | Path) -
 
 
 def _add_item(entry, show: ShowConfig, episode: Episode, out_dir: Path) -> None:
-    files = episode_files(out_dir, episode.slug)
+    files = episode_files(out_dir, episode)
     title = " ".join(episode.title.split())
     entry.title(title)
     entry.description(clip_bytes(episode.description or "") or title)
