@@ -48,8 +48,14 @@ class LocalExecutor:
         return self._synthesizers[key]
 
     def render(self, items: list[WorkItem], progress: EpisodeProgress | None = None) -> Iterator[Outcome]:
+        """Episodes in order. With several, the next episode's sentences are synthesized
+        (by a thread feeding the worker pool) while this one is assembled, normalized,
+        encoded, tagged and published, so the pool never waits for those steps."""
         from .render import render_episode
 
+        if len(items) > 1:
+            yield from self._render_overlapped(items, progress)
+            return
         for position, (source, job, script) in enumerate(items):
             step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
             try:
@@ -60,6 +66,67 @@ class LocalExecutor:
                 raise
             except AudiocastError as exc:
                 yield source, exc
+
+    def _render_overlapped(self, items: list[WorkItem], progress: EpisodeProgress | None) -> Iterator[Outcome]:
+        import queue
+        import threading
+
+        from .render import render_episode, spoken_texts
+
+        #: at most one synthesized episode waits for the encoder, so clips cannot pile up
+        ready: queue.Queue = queue.Queue(maxsize=1)
+        stop = threading.Event()
+
+        def hand_over(entry) -> bool:
+            while not stop.is_set():
+                try:
+                    ready.put(entry, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def synthesize_all() -> None:
+            for position, (source, job, script) in enumerate(items):
+                if stop.is_set():
+                    return
+                step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
+                try:
+                    synthesizer = self.synthesizer_for(job.voice)
+                    synthesizer.release_after_render = position == len(items) - 1
+                    before = synthesizer.synthesized
+                    clips = synthesizer.render(spoken_texts(script), step)
+                    entry = (source, job, script, synthesizer, clips, synthesizer.synthesized - before, None)
+                except BaseException as exc:  # handed to the consumer, which decides
+                    entry = (source, job, script, None, None, 0, exc)
+                if not hand_over(entry):
+                    return
+                if entry[-1] is not None and not isinstance(entry[-1], AudiocastError):
+                    return
+            hand_over(None)
+
+        producer = threading.Thread(target=synthesize_all, name="audiocast-synthesis", daemon=True)
+        producer.start()
+        try:
+            while True:
+                entry = ready.get()
+                if entry is None:
+                    return
+                source, job, script, synthesizer, clips, made, error = entry
+                if error is not None:
+                    if isinstance(error, EngineUnavailable) or not isinstance(error, AudiocastError):
+                        raise error
+                    yield source, error
+                    continue
+                try:
+                    yield source, render_episode(job, synthesizer, script=script, clips=clips,
+                                                 synthesized=made)
+                except EngineUnavailable:
+                    raise
+                except AudiocastError as exc:
+                    yield source, exc
+        finally:
+            stop.set()
 
     def close(self) -> None:
         for synthesizer in self._synthesizers.values():

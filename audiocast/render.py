@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .config import ShowConfig
 from .engines.base import VoiceSettings
-from .models import Article, Script, Timeline
+from .models import Article, Clip, Script, Timeline
 from .synth import Progress, Synthesizer
 
 if TYPE_CHECKING:
@@ -90,9 +90,19 @@ def content_hash(script: Script, voice_identity: dict, show: ShowConfig, article
     return hashlib.sha256(blob).hexdigest()
 
 
+def spoken_texts(script: Script) -> list[str]:
+    """What the engine reads for each segment of the script, in order."""
+    return [segment.spoken for segment in script.segments()]
+
+
 def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress | None = None,
-                   script: Script | None = None) -> RenderedEpisode:
-    """Script -> synthesized, assembled, normalized, encoded and tagged audio, plus transcripts."""
+                   script: Script | None = None, clips: list[Clip] | None = None,
+                   synthesized: int = 0) -> RenderedEpisode:
+    """Script -> synthesized, assembled, normalized, encoded and tagged audio, plus transcripts.
+
+    With ``clips`` (one per ``spoken_texts(script)``, made earlier, e.g. while the
+    previous episode was being encoded) nothing is synthesized; ``synthesized`` then
+    says how many of them the engine made."""
     from .audio import assemble, encode_mp3, normalize_loudness
     from .publish.tags import EpisodeTags, write_tags
     from .publish.transcript import to_chapters_json, to_srt, to_vtt
@@ -101,8 +111,10 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
     production = show.production
     script = script or build_script_for(article, show)
     segments = list(script.segments())
-    before = synthesizer.synthesized
-    clips = synthesizer.render([segment.spoken for segment in segments], progress)
+    if clips is None:
+        before = synthesizer.synthesized
+        clips = synthesizer.render([segment.spoken for segment in segments], progress)
+        synthesized = synthesizer.synthesized - before
     verify_report = None
     if job.verify:
         clips, verify_report = verify_episode_clips(job, segments, clips)
@@ -139,7 +151,7 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         timeline=timeline,
         script=script,
         content_hash=content_hash(script, job.voice.to_dict(), show, article),
-        synthesized=synthesizer.synthesized - before,
+        synthesized=synthesized,
         art=job.cover if job.episode_art else None,
         verify_report=verify_report,
     )

@@ -43,9 +43,16 @@ BITRATE = "96k"  # audiocast's default production.bitrate_kbps
 GIB = 1024**3
 MIB = 1024**2
 
-MEASUREMENTS = ("baseline", "cold", "unchanged", "edited", "jobs-1", "jobs-n", "book")
+MEASUREMENTS = ("baseline", "cold", "unchanged", "edited", "jobs-1", "jobs-n", "book", "book-edited",
+                "sync-synthesis", "sync")
 #: what a measurement needs to have run before it, in the same output folder and cache
-PREREQUISITES = {"unchanged": ("cold",), "edited": ("cold",)}
+PREREQUISITES = {"unchanged": ("cold",), "edited": ("cold",), "book-edited": ("book",),
+                 "sync": ("sync-synthesis",), "sync-synthesis": ("sync",)}
+#: the targets (issue: speed and memory), each ratio of medians from one invocation
+TARGET_COLD = 0.90
+TARGET_UNCHANGED = 0.03
+TARGET_EDITED_MARGIN = 0.05
+TARGET_SYNC = 1.05
 #: appended to sentences of the edited paragraph; one per repeat so no edit is ever cached
 EDIT_PHRASES = (", as it happens", ", by most accounts", ", as it turned out", ", in practice",
                 ", at least for now", ", on the whole", ", to be fair", ", in the end")
@@ -122,6 +129,33 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
+def _tree(root: int) -> list[int]:
+    """The process and its descendants, from each thread's /proc children list (a few
+    reads), or by scanning all of /proc where the kernel has no such list."""
+    if not Path(f"/proc/{root}/task/{root}/children").exists():
+        children = _children_map()
+        tree, todo = [], [root]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo.extend(children.get(pid, ()))
+        return tree
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        try:
+            for task in os.scandir(f"/proc/{pid}/task"):
+                try:
+                    with open(f"{task.path}/children") as f:
+                        todo.extend(int(child) for child in f.read().split())
+                except OSError:
+                    continue
+        except OSError:
+            continue
+    return tree
+
+
 def _rss_bytes(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm") as f:
@@ -171,21 +205,21 @@ class TreeRssWatcher(threading.Thread):
         self._done = threading.Event()
 
     def run(self) -> None:
+        samples = 0
         while self.available and not self._done.is_set():
-            children = _children_map()
-            tree, todo = [], [self.pid]
-            while todo:
-                pid = todo.pop()
-                tree.append(pid)
-                todo.extend(children.get(pid, ()))
+            tree = _tree(self.pid)
             rss = {pid: _rss_bytes(pid) for pid in tree}
             total = sum(rss.values())
             if total > self.peak:
                 self.peak = total
                 self.peak_breakdown = [(pid, _command_name(pid), value) for pid, value in rss.items() if value]
-            pss = [_pss_bytes(pid) for pid in tree]
-            if all(value is not None for value in pss):
-                self.peak_pss = max(self.peak_pss or 0, sum(pss))
+            # PSS makes the kernel walk every page table: sampled 5 times less often, and
+            # always at a new RSS peak, so the watcher itself takes little of the CPU
+            if samples % 5 == 0 or total == self.peak:
+                pss = [_pss_bytes(pid) for pid in tree]
+                if all(value is not None for value in pss):
+                    self.peak_pss = max(self.peak_pss or 0, sum(pss))
+            samples += 1
             self._done.wait(self.interval)
 
     def stop(self) -> None:
@@ -208,6 +242,8 @@ class Run:
     error: str | None = None
     note: str | None = None
     steps: list[dict] = field(default_factory=list)
+    load_average: list[float] | None = None  # /proc/loadavg's three figures when it started
+    extra: dict = field(default_factory=dict)
 
     @property
     def throughput(self) -> float | None:
@@ -257,7 +293,7 @@ def tail(path: Path, lines: int = 6) -> str:
 def measure(name: str, commands: list[list[str]], *, env: dict, cwd: Path, log: Path,
             audio: Path | None = None) -> Run:
     """One measurement: the commands in sequence, their times summed, memory maxed."""
-    run = Run(name)
+    run = Run(name, load_average=list(os.getloadavg()) if hasattr(os, "getloadavg") else None)
     for cmd in commands:
         step = run_command(cmd, env=env, cwd=cwd, log=log)
         run.steps.append(step)
@@ -371,7 +407,9 @@ class Bench:
         status = "ok" if run.ok else f"FAILED ({run.error})"
         audio = f", {run.audio_s:.0f} s of audio" if run.audio_s else ""
         note = f"; {run.note}" if run.note else ""
-        print(f"  {run.name:<10} {run.wall_s:8.1f} s{audio}  {status}{note}", flush=True)
+        load = f", load {run.load_average[0]:.2f}" if run.load_average else ""
+        print(f"  {run.name:<14} {run.wall_s:8.1f} s, cpu {run.cpu_s:6.1f} s{audio}{load}  {status}{note}",
+              flush=True)
         return run
 
     # measurements
@@ -417,19 +455,7 @@ class Bench:
                 "skipped: episode file untouched" if episode_state(out) == before
                 else "NOT skipped: the episode was rendered again"))
         if "edited" in wanted:
-            pristine = LONG.read_text(encoding="utf-8")
-            edited, paragraph = edit_paragraph(pristine, EDIT_PHRASES[repeat_index % len(EDIT_PHRASES)])
-            self.facts["edited_share"] = word_count(paragraph) / word_count(pristine)
-            self.facts["edited_paragraph_words"] = word_count(paragraph)
-            self.facts["edited_paragraph_start"] = paragraph[:80]
-            article.write_text(edited, encoding="utf-8")
-            before = episode_state(out)
-            try:
-                self.convert("edited", article, out, work, env, check=lambda: (
-                    "episode rendered again" if episode_state(out) != before
-                    else "NOT re-rendered: the edit was not picked up"))
-            finally:
-                article.write_text(pristine, encoding="utf-8")
+            self.edited("edited", "long", LONG, article, out, work, env, repeat_index)
 
     def jobs(self, n: int) -> Run:
         name = "jobs-1" if n == 1 else "jobs-n"
@@ -438,11 +464,58 @@ class Bench:
         shutil.copyfile(LONG, article)
         return self.convert(name, article, work / "out", work, env, "--jobs", n)
 
-    def book(self) -> Run:
+    def book_chain(self, wanted: set[str], repeat_index: int) -> None:
+        """The 10,000-word article cold, then with one paragraph edited, in one output folder."""
         work, env = self.workspace("book")
         article = work / BOOK.name
         shutil.copyfile(BOOK, article)
-        return self.convert("book", article, work / "out", work, env)
+        out = work / "out"
+        cold = self.convert("book", article, out, work, env)
+        if cold.ok and "book-edited" in wanted:
+            self.edited("book-edited", "book", BOOK, article, out, work, env, repeat_index)
+
+    def edited(self, name: str, prefix: str, pristine_path: Path, article: Path, out: Path, work: Path,
+               env: dict, repeat_index: int) -> None:
+        """The middle paragraph of the article edited in place, converted again."""
+        pristine = pristine_path.read_text(encoding="utf-8")
+        edited, paragraph = edit_paragraph(pristine, EDIT_PHRASES[repeat_index % len(EDIT_PHRASES)])
+        self.facts[f"{prefix}_edited_share"] = word_count(paragraph) / word_count(pristine)
+        self.facts[f"{prefix}_edited_paragraph_words"] = word_count(paragraph)
+        self.facts[f"{prefix}_edited_paragraph_start"] = paragraph[:80]
+        article.write_text(edited, encoding="utf-8")
+        before = episode_state(out)
+        try:
+            self.convert(name, article, out, work, env, check=lambda: (
+                "episode rendered again" if episode_state(out) != before
+                else "NOT re-rendered: the edit was not picked up"))
+        finally:
+            article.write_text(pristine, encoding="utf-8")
+
+    def sync(self) -> None:
+        """A 20-post blog on 127.0.0.1: the synthesis of its posts alone, then `audiocast sync`."""
+        from blog import BlogServer
+
+        with BlogServer() as blog:
+            self.facts["sync_posts"] = len(blog.posts)
+            self.facts["sync_words"] = blog.words
+            work, env = self.workspace("sync-synthesis")
+            report = work / "synthesis.json"
+            reference = measure("sync-synthesis", [[sys.executable, HERE / "blog.py", "synthesize",
+                                                    blog.feed_url, report]], env=env, cwd=work, log=self.log)
+            if reference.ok:
+                reference.extra = json.loads(report.read_text())
+                reference.note = (f"{reference.extra['synthesis_s']:.1f} s synthesizing "
+                                  f"{reference.extra['posts']} posts")
+            self.record(reference)
+            work, env = self.workspace("sync")
+            out = work / "out"
+            run = measure("sync", [self.audiocast("sync", blog.feed_url, "-o", out)], env=env, cwd=work,
+                          log=self.log)
+            if run.ok:
+                published = len(list(out.glob("episodes/*.mp3")))
+                run.extra = {"episodes": published}
+                run.note = f"{published} episodes"
+            self.record(run)
 
     def run(self, wanted: set[str]) -> None:
         self.facts["long_words"] = word_count(LONG.read_text(encoding="utf-8"))
@@ -460,8 +533,11 @@ class Bench:
                 self.jobs(1)
             if "jobs-n" in wanted:
                 self.jobs(self.cores)
-            if "book" in wanted:
-                self.book()
+            heavy = self.args.long_repeat is None or i < self.args.long_repeat
+            if "book" in wanted and heavy:
+                self.book_chain(wanted, i)
+            if "sync" in wanted and heavy:
+                self.sync()
 
     # results
     def median(self, name: str) -> Run | None:
@@ -473,28 +549,39 @@ class Bench:
             values = [getattr(r, attr) for r in runs if getattr(r, attr) is not None]
             return statistics.median(values) if values else None
 
+        extra = {key: statistics.median(r.extra[key] for r in runs if key in r.extra)
+                 for key in {k for r in runs for k, v in r.extra.items() if isinstance(v, (int, float))}}
         return Run(name, wall_s=statistics.median(r.wall_s for r in runs), cpu_s=med("cpu_s"),
                    audio_s=med("audio_s"),
-                      peak_tree_rss=max((r.peak_tree_rss or 0 for r in runs), default=None),
-                      peak_tree_pss=max((r.peak_tree_pss or 0 for r in runs), default=None),
-                      max_process_rss=max((r.max_process_rss or 0 for r in runs), default=None))
+                   peak_tree_rss=max((r.peak_tree_rss or 0 for r in runs), default=None),
+                   peak_tree_pss=max((r.peak_tree_pss or 0 for r in runs), default=None),
+                   max_process_rss=max((r.max_process_rss or 0 for r in runs), default=None),
+                   extra=extra)
 
     def ratios(self) -> list[dict]:
+        """Every ratio of medians with its target; CPU seconds' ratio beside wall time's."""
         m = {name: self.median(name) for name in MEASUREMENTS}
         rows = []
 
-        def ratio(label, num, den, target, *, below=False, note=""):
+        def ratio(label, num, den, target, *, below=False, note="", cpu=None):
             value = num / den if num is not None and den else None
             met = None if value is None or target is None else (value < target if below else value <= target)
             rows.append({"ratio": label, "value": value, "target": target, "below": below,
-                         "met": met, "note": note})
+                         "met": met, "note": note, "cpu_value": cpu})
+
+        def cpu_ratio(a, b):
+            return m[a].cpu_s / m[b].cpu_s if m[a] and m[b] and m[a].cpu_s and m[b].cpu_s else None
 
         wall = {k: (v.wall_s if v else None) for k, v in m.items()}
-        ratio("cold / baseline", wall["cold"], wall["baseline"], 1.10)
-        ratio("unchanged / cold", wall["unchanged"], wall["cold"], 0.05)
-        share = self.facts.get("edited_share")
-        ratio("edited / cold", wall["edited"], wall["cold"], share + 0.05 if share is not None else None,
-              note=f"edited share {share:.3f} + 0.05" if share is not None else "")
+        ratio("cold / baseline", wall["cold"], wall["baseline"], TARGET_COLD, cpu=cpu_ratio("cold", "baseline"))
+        ratio("unchanged / cold", wall["unchanged"], wall["cold"], TARGET_UNCHANGED,
+              cpu=cpu_ratio("unchanged", "cold"))
+        for name, base, prefix in (("edited", "cold", "long"), ("book-edited", "book", "book")):
+            share = self.facts.get(f"{prefix}_edited_share")
+            ratio(f"{name} / {base}", wall[name], wall[base],
+                  share + TARGET_EDITED_MARGIN if share is not None else None,
+                  note=f"edited share {share:.3f} + {TARGET_EDITED_MARGIN}" if share is not None else "",
+                  cpu=cpu_ratio(name, base))
         book = m["book"]
         memory_note = ""
         if book and book.peak_tree_pss:
@@ -505,14 +592,22 @@ class Bench:
                      "value": book.peak_tree_rss / GIB if book and book.peak_tree_rss else None,
                      "target": 1.0, "below": True,
                      "met": (book.peak_tree_rss < GIB) if book and book.peak_tree_rss else None,
-                     "note": memory_note})
+                     "note": memory_note, "cpu_value": None})
+        reference = m["sync-synthesis"]
+        synthesis = reference.extra.get("synthesis_s") if reference else None
+        ratio("sync / its posts' synthesis alone", wall["sync"], synthesis, TARGET_SYNC,
+              note=f"{self.facts.get('sync_posts', '?')} posts, {self.facts.get('sync_words', 0):,} words")
+        if m["sync"] and wall["sync"]:
+            episodes = m["sync"].extra.get("episodes", 0)
+            rows.append({"ratio": "sync episodes per minute", "value": episodes * 60 / wall["sync"],
+                         "target": None, "below": False, "met": None, "note": "", "cpu_value": None})
         ratio(f"jobs-{self.cores} / jobs-1", wall["jobs-n"], wall["jobs-1"], None,
-              note=self._faster(wall["jobs-1"], wall["jobs-n"]))
+              note=self._faster(wall["jobs-1"], wall["jobs-n"]), cpu=cpu_ratio("jobs-n", "jobs-1"))
         for name in ("baseline", "cold", "book"):
             run = m[name]
             rows.append({"ratio": f"throughput {name} (audio s / wall s)",
                          "value": run.throughput if run else None, "target": None, "below": False,
-                         "met": None, "note": ""})
+                         "met": None, "note": "", "cpu_value": None})
         return rows
 
     def _faster(self, one: float | None, many: float | None) -> str:
@@ -528,22 +623,25 @@ class Bench:
         if load_end:
             print(f"load average at end: {', '.join(f'{x:.2f}' for x in load_end)}"
                   " (other work on the machine slows every figure; compare the ratios)")
-        print(f"{'measurement':<12}{'wall s':>9}{'cpu s':>9}{'audio s':>9}{'audio/wall':>11}"
+        print(f"{'measurement':<15}{'wall s':>9}{'cpu s':>9}{'audio s':>9}{'audio/wall':>11}"
               f"{'tree RSS MiB':>14}{'tree PSS MiB':>14}{'max proc MiB':>14}  runs")
         labels = {"baseline": "piper CLI + ffmpeg, long", "cold": "convert, empty cache",
                   "unchanged": "same again", "edited": "one paragraph edited",
                   "jobs-1": "--jobs 1, cold", "jobs-n": f"--jobs {self.cores}, cold",
-                  "book": f"{self.facts['book_words']:,}-word article, cold"}
+                  "book": f"{self.facts['book_words']:,}-word article, cold",
+                  "book-edited": "one paragraph of it edited",
+                  "sync-synthesis": "the blog's posts: synthesis alone",
+                  "sync": "sync of the blog, empty cache"}
         for name in MEASUREMENTS:
             runs = self.runs.get(name)
             if not runs:
                 continue
             s = self.median(name)
             if s is None:
-                print(f"{name:<12}  FAILED: {runs[-1].error}")
+                print(f"{name:<15}  FAILED: {runs[-1].error}")
                 continue
             fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
-            print(f"{name:<12}{s.wall_s:9.2f}{s.cpu_s:9.1f}{fmt(s.audio_s, '9.1f')}{fmt(s.throughput, '11.2f')}"
+            print(f"{name:<15}{s.wall_s:9.2f}{s.cpu_s:9.1f}{fmt(s.audio_s, '9.1f')}{fmt(s.throughput, '11.2f')}"
                   f"{fmt(s.peak_tree_rss and s.peak_tree_rss / MIB, '14.0f')}"
                   f"{fmt(s.peak_tree_pss and s.peak_tree_pss / MIB, '14.0f')}"
                   f"{fmt(s.max_process_rss and s.max_process_rss / MIB, '14.0f')}"
@@ -554,19 +652,22 @@ class Bench:
                     print(f"  {name}: {run.note}")
         print()
         rows = self.ratios()
+        print(f"{'ratio (medians)':<46}{'wall':>8}  {'target':<10}{'':<6}{'cpu':>7}")
         for row in rows:
             if row["value"] is None:
                 continue
             target = "" if row["target"] is None else f"{'<' if row['below'] else '<='} {row['target']:.3f}"
-            verdict = {True: "met", False: "MISSED", None: ""}[row["met"]]
+            verdict = {True: "PASS", False: "MISS", None: ""}[row["met"]]
+            cpu = f"{row['cpu_value']:7.3f}" if row.get("cpu_value") is not None else f"{'':7}"
             note = f"  ({row['note']})" if row["note"] else ""
-            print(f"{row['ratio']:<46}{row['value']:8.3f}  {target:<10}{verdict:<7}{note}")
+            print(f"{row['ratio']:<46}{row['value']:8.3f}  {target:<10}{verdict:<6}{cpu}{note}")
         result = {
             "command": command,
             "started": self.facts.get("started"),
             "machine": machine,
             "load_average_end": load_end,
-            "options": {"quick": self.args.quick, "only": self.args.only, "repeat": self.args.repeat},
+            "options": {"quick": self.args.quick, "only": self.args.only, "repeat": self.args.repeat,
+                        "skip": self.args.skip, "long_repeat": self.args.long_repeat},
             "facts": self.facts,
             "medians": {name: asdict(self.median(name)) for name in MEASUREMENTS if self.median(name)},
             "runs": {name: [asdict(r) for r in runs] for name, runs in self.runs.items()},
@@ -588,9 +689,11 @@ def selected(args: argparse.Namespace) -> set[str]:
     else:
         names = set(MEASUREMENTS)
     if args.quick:
-        names.discard("book")
+        names -= {"book", "book-edited", "sync", "sync-synthesis"}
     for name in list(names):
         names.update(PREREQUISITES.get(name, ()))
+    for part in args.skip or ():
+        names -= {n.strip() for n in part.split(",")}
     return names
 
 
@@ -602,6 +705,11 @@ def main() -> int:
                              f"{', '.join(MEASUREMENTS)}; unchanged and edited also run cold")
     parser.add_argument("--repeat", type=int, default=1, metavar="N",
                         help="run each measurement N times and report the median (default 1)")
+    parser.add_argument("--skip", action="append", metavar="NAME",
+                        help="leave these measurements out (repeatable or comma-separated)")
+    parser.add_argument("--long-repeat", type=int, default=None, metavar="N",
+                        help="run the 10,000-word and blog measurements only in the first N repeats "
+                             "(default: every repeat); they take most of the time")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (outputs and caches)")
     args = parser.parse_args()
     if args.repeat < 1:

@@ -230,6 +230,29 @@ def test_site_lists_subsections_inside_their_sections(converted):
     assert len(top) == len(LEVEL1)
 
 
+def test_episode_page_shows_every_sentence_and_section_title_as_written(converted):
+    import lxml.html
+
+    from audiocast.config import load_config
+    from audiocast.ingest import load_article
+    from audiocast.render import build_script_for
+
+    script = build_script_for(load_article(str(converted["article"])), load_config(None))
+    pages = [p for p in (converted["out"] / "episodes").glob("*.html") if not p.name.endswith(".embed.html")]
+    assert len(pages) == 1
+    text = lxml.html.parse(str(pages[0])).getroot().xpath("//article[@id='text']")[0]
+    shown = [" ".join(span.text_content().split()) for span in text.xpath(".//span[@data-start]")]
+    written = [" ".join(s.written.split()) for s in script.segments() if s.written.strip()]
+    assert shown == written
+    assert any(ch.isdigit() for ch in " ".join(shown))  # as written: digits, not spoken words
+    for span in text.xpath(".//span[@data-start]"):
+        assert float(span.get("data-start")) < float(span.get("data-end"))
+    headings = [(h.tag, " ".join(h.text_content().split())) for h in text.xpath("h2 | h3")]
+    expected = [("h2" if s.level <= 1 else "h3", s.title) for s in script.sections if s.title]
+    assert headings == expected
+    assert {"h2", "h3"} <= {tag for tag, _ in headings}
+
+
 def test_listening_check_of_the_reference_episode_reports_a_score_and_its_flags(converted):
     """An independent recognizer hears the episode; the report has a score and every flagged
     sentence with its timestamp and what was heard instead."""

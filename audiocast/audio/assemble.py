@@ -24,6 +24,7 @@ pauses before it close the previous chapter.
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -52,6 +53,11 @@ TRIM_BELOW_PEAK_DB = -45.0
 TRIM_FLOOR_DBFS = -65.0
 TRIM_KEEP_LEAD_S = 0.030
 TRIM_KEEP_TAIL_S = 0.060
+
+#: a track that can be longer than this is laid out in a memory-mapped temporary file
+#: rather than in memory: the kernel writes its pages out and drops them as it needs, so
+#: an episode of many hours never needs memory in proportion to its length
+MAPPED_TRACK_S = 90 * 60
 
 #: the voice enters this far into the intro bumper, which fades out beneath it over
 #: INTRO_UNDER_S: a produced opening, and the first chapter's first words arrive at
@@ -260,7 +266,8 @@ class _Track:
 
     def __init__(self, sample_rate: int, capacity: int):
         self.sample_rate = sample_rate
-        self.samples = np.zeros(capacity, dtype=np.float32)
+        self.mapped = capacity > MAPPED_TRACK_S * sample_rate
+        self.samples = _mapped_zeros(capacity) if self.mapped else np.zeros(capacity, dtype=np.float32)
         self.length = 0
 
     def add(self, samples: np.ndarray) -> tuple[int, int]:
@@ -273,7 +280,13 @@ class _Track:
         start = self.length
         self.length += count
         if self.length > len(self.samples):  # past the estimate: grow, in place where it can
-            self.samples.resize(self.length + self.length // 4, refcheck=False)
+            size = self.length + self.length // 4
+            if self.mapped:
+                grown = _mapped_zeros(size)
+                grown[:start] = self.samples[:start]
+                self.samples = grown
+            else:
+                self.samples.resize(size, refcheck=False)
         return start
 
     def silence(self, ms: int) -> None:
@@ -281,9 +294,19 @@ class _Track:
 
     def finish(self) -> np.ndarray:
         """The track, cut to what was laid out (in place: no copy)."""
+        if self.mapped:
+            return self.samples[:self.length]
         self.samples.resize(self.length, refcheck=False)
         return self.samples
 
     def ms(self, samples: int) -> int:
         """A sample position as whole milliseconds, rounded to nearest."""
         return (samples * 1000 + self.sample_rate // 2) // self.sample_rate
+
+
+def _mapped_zeros(count: int) -> np.ndarray:
+    """``count`` float32 zeros in an unnamed temporary file mapped into memory (a sparse
+    file: pauses never written take no disk either); it is gone when the array is."""
+    with tempfile.TemporaryFile(prefix="audiocast-track-") as handle:
+        handle.truncate(max(1, count) * 4)
+        return np.memmap(handle, dtype=np.float32, mode="r+", shape=(max(1, count),))[:count]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from ..languages import normalize_language
 
 __all__ = ["detect_language", "normalize_language"]
@@ -18,9 +21,41 @@ def detect_language(text: str) -> str | None:
     sample = text[:_SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
         return None
+    remembered = _detected_before(sample)
+    if remembered is not None:
+        return remembered or None
     try:
         import py3langid
     except ImportError:  # detection is a best guess; an unknown language is allowed
         return None
     code, _score = py3langid.classify(sample)
-    return normalize_language(code)
+    language = normalize_language(code)
+    _remember_detected(sample, language)
+    return language
+
+
+def _detection_file(sample: str) -> Path:
+    """Where the language found for this sample is kept, beside the segment cache:
+    loading the classifier costs more (about half a second) than re-converting an
+    edited article's changed sentences, and the sample rarely changes with an edit."""
+    from ..synth import default_cache_dir
+
+    digest = hashlib.sha256(sample.encode()).hexdigest()
+    return default_cache_dir() / "languages" / digest[:2] / f"{digest}.lang"
+
+
+def _detected_before(sample: str) -> str | None:
+    """The language detected before for this sample ('' for none), or None if unknown."""
+    try:
+        return _detection_file(sample).read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return None
+
+
+def _remember_detected(sample: str, language: str | None) -> None:
+    from ..fsutil import atomic_write_text
+
+    try:
+        atomic_write_text(_detection_file(sample), language or "")
+    except OSError:  # a read-only cache only costs the next run the detection
+        pass

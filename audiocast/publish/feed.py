@@ -14,7 +14,7 @@ from ..config import ShowConfig
 from ..fsutil import atomic_write_bytes
 from ..models import Episode
 from .artwork import cover_path, episode_art_path
-from .catalog import episode_files
+from .catalog import EPISODES_DIR, episode_files
 from .podcast_ext import (
     SRT_TYPE,
     VTT_TYPE,
@@ -106,12 +106,14 @@ def build_feed(show: ShowConfig, episodes: list[Episode], out_dir: str | Path) -
 
 
 def _add_item(entry, show: ShowConfig, episode: Episode, out_dir: Path) -> None:
-    files = episode_files(out_dir, episode.slug)
+    files = episode_files(out_dir, episode)
     title = " ".join(episode.title.split())
     entry.title(title)
     entry.description(clip_bytes(episode.description or "") or title)
     if episode.url:
         entry.link(href=episode.url)
+    elif (out_dir / EPISODES_DIR / f"{episode.slug}.html").is_file():
+        entry.link(href=public_url(show, f"{EPISODES_DIR}/{episode.slug}.html"))  # its read-along page
     entry.guid(episode.guid, permalink=False)
     entry.pubDate(_aware(episode.published))
     audio = files["audio"]

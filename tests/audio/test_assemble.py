@@ -277,3 +277,16 @@ def test_a_custom_jingle_keeps_its_full_bandwidth_in_a_44k1_track(tmp_path):
     spectrum = np.abs(np.fft.rfft(track.samples[gap]))
     freqs = np.fft.rfftfreq(len(track.samples[gap]), 1 / SAMPLE_RATE)
     assert freqs[np.argmax(spectrum)] == pytest.approx(15000, abs=5)
+
+
+def test_a_long_track_laid_out_on_disk_is_the_same_track(native, script, clips, monkeypatch):
+    """Past MAPPED_TRACK_S the track is a memory-mapped file; the audio and timeline
+    come out exactly as when it is held in memory."""
+    import importlib
+
+    assembly = importlib.import_module("audiocast.audio.assemble")  # the module, not the function
+    monkeypatch.setattr(assembly, "MAPPED_TRACK_S", 0)
+    mapped = assemble(script, clips, Production(), sample_rate=None)
+    assert isinstance(mapped.samples.base, np.memmap) or isinstance(mapped.samples, np.memmap)
+    assert np.array_equal(mapped.samples, native.samples)
+    assert mapped.timeline == native.timeline

@@ -3,10 +3,14 @@ the feed through it."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import http.client
 import os
 import shutil
+import socket
+import struct
 import subprocess
+import threading
 from email.utils import formatdate
 from pathlib import Path
 
@@ -203,3 +207,124 @@ def test_gpodder_subscribes_and_downloads_identical_episodes(server_and_folder, 
     titles = [i.findtext("title") for i in etree.parse(str(out_dir / "feed.xml")).iter("item")]
     episodes = gpo("episodes", show.feed_url)
     assert all(title in episodes for title in titles)
+
+
+# --------------------------------------------------------------------------- careful host
+
+
+def test_every_response_is_same_origin_and_not_sniffed(server_and_folder):
+    server, _, _ = server_and_folder
+    for path in ("/", "/feed.xml", MP3, "/missing.mp3", "/episodes/why-night-trains-came-back.html"):
+        response, _ = request(server, path)
+        policy = response.getheader("Content-Security-Policy") or ""
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy, path
+        assert "unsafe-inline" not in policy and "frame-ancestors 'self'" in policy
+        assert response.getheader("X-Content-Type-Options") == "nosniff"
+        assert response.getheader("Access-Control-Allow-Origin") is None, path
+
+
+def test_cors_and_framing_only_for_configured_origins(tmp_path):
+    from folder_fixtures import build_folder
+
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    server = make_server(out_dir, port=0, quiet=True, allow_origins=["https://reader.example.net"],
+                         frame_ancestors=["https://blog.example.org"])
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        build_folder(out_dir, "https://podcasts.example.org/")
+        vtt = "/episodes/why-night-trains-came-back.vtt"
+        response, _ = request(server, vtt, headers={"Origin": "https://reader.example.net"})
+        assert response.getheader("Access-Control-Allow-Origin") == "https://reader.example.net"
+        response, _ = request(server, vtt, headers={"Origin": "https://elsewhere.example.com"})
+        assert response.getheader("Access-Control-Allow-Origin") is None
+        response, _ = request(server, "/episodes/why-night-trains-came-back.embed.html")
+        assert response.status == 200
+        assert "frame-ancestors 'self' https://blog.example.org" in response.getheader("Content-Security-Policy")
+        response, _ = request(server, "/episodes/why-night-trains-came-back.html")
+        assert "frame-ancestors 'self';" in response.getheader("Content-Security-Policy") + ";"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_an_origin_must_look_like_one(tmp_path):
+    with pytest.raises(PublishError, match="not an origin"):
+        make_server(tmp_path, port=0, frame_ancestors=["https://x.example; script-src *"])
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def test_a_range_of_thousands_of_digits_gets_an_answer(server_and_folder):
+    server, out_dir, _ = server_and_folder
+    data = (out_dir / MP3.lstrip("/")).read_bytes()
+    huge = "9" * 5000
+    response, body = request(server, MP3, headers={"Range": f"bytes={huge}-"})
+    assert response.status == 416 and body == b""
+    response, body = request(server, MP3, headers={"Range": f"bytes=0-{huge}"})
+    assert (response.status, body) == (206, data)
+    response, body = request(server, MP3, headers={"Range": f"bytes=-{huge}"})
+    assert (response.status, body) == (206, data)
+
+
+def test_a_path_part_longer_than_any_file_name_gets_414(server_and_folder):
+    server, _, _ = server_and_folder
+    response, _ = request(server, "/episodes/" + "a" * 300 + ".mp3")
+    assert response.status == 414
+    response, _ = request(server, "/" + "%C3%A9" * 130)  # 260 bytes once decoded
+    assert response.status == 414
+    response, body = request(server, "/feed.xml")  # the server is still there
+    assert response.status == 200 and body.startswith(b"<?xml")
+
+
+def test_aborted_downloads_are_not_logged_as_errors(tmp_path, capfd):
+    from folder_fixtures import make_mp3
+
+    out_dir = tmp_path / "out"
+    make_mp3(out_dir / "big.mp3", 550, seconds=60)
+    server = make_server(out_dir, port=0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(5):
+            client = socket.create_connection(server.server_address[:2], timeout=10)
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            client.sendall(b"GET /big.mp3 HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(100)
+            # close with unread data: the server's next writes meet a reset connection
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()
+        response, _ = request(server, "/big.mp3", method="HEAD")
+        assert response.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err and "Broken pipe" not in captured.err
+    assert "Connection reset" not in captured.err
+
+
+def test_two_hundred_concurrent_clients_all_get_their_bytes(server_and_folder):
+    server, out_dir, _ = server_and_folder
+    data = (out_dir / MP3.lstrip("/")).read_bytes()
+    host, port = server.server_address[:2]
+    ready = threading.Barrier(200)
+
+    def fetch(number: int) -> bytes:
+        ready.wait(timeout=60)
+        conn = http.client.HTTPConnection(host, port, timeout=60)
+        try:
+            conn.request("GET", MP3, headers={"Range": f"bytes={number}-"})
+            response = conn.getresponse()
+            assert response.status == 206
+            return response.read()
+        finally:
+            conn.close()
+
+    with concurrent.futures.ThreadPoolExecutor(200) as pool:
+        bodies = list(pool.map(fetch, range(200)))
+    assert all(body == data[number:] for number, body in enumerate(bodies))
