@@ -48,6 +48,8 @@ SchedulerOpt = typer.Option(
 PublishOpt = typer.Option(False, "--publish", help="Then upload the folder to publish_to (see `audiocast publish`).")
 
 _state = {"debug": False}
+#: the one line Ctrl-C prints (README: Limits and failures)
+INTERRUPTED = "error: interrupted; finished episodes are published, the rest resume from the cache"
 
 
 def _version(value: bool) -> None:
@@ -93,6 +95,11 @@ def _read_stdin_if_needed(sources: list[str]) -> str | bytes | None:
     return None
 
 
+MaxWordsOpt = typer.Option(None, "--max-words", min=0,
+                           help="Refuse articles longer than this many words (0: no limit; "
+                                "default: max_words in audiocast.toml, else 50000).")
+
+
 # --------------------------------------------------------------------------- convert
 
 
@@ -109,6 +116,7 @@ def convert(
     force: bool = typer.Option(False, "--force", help="Re-render even if the article has not changed."),
     scheduler: Optional[str] = SchedulerOpt,
     episode_format: Optional[str] = FormatOpt,
+    max_words: Optional[int] = MaxWordsOpt,
     verify: bool = typer.Option(False, "--verify", help="Check every clip with a speech recognizer and "
                                 "re-synthesize those not heard as written (needs audiocast[check])."),
     split_chapters: bool = typer.Option(
@@ -117,6 +125,8 @@ def convert(
 ) -> None:
     """Convert articles into episodes and publish them to the output folder's feed."""
     show = _show(config, base_url, engine, voice, episode_format)
+    if max_words is not None:
+        show.max_words = max_words
     destination = _destination(None, show) if publish_after else None
     stdin_text = _read_stdin_if_needed(sources)
     if verify:
@@ -210,6 +220,13 @@ def _finish(result, output: Path, show, destination: str | None = None) -> None:
     if result.failed:
         err.print(f"error: {len(result.failed)} of {done + len(result.failed)} sources failed")
         raise typer.Exit(1)
+
+
+def _audio_name(episode) -> str:
+    """The episode's audio file, relative to the output folder, as the catalog names it."""
+    from .publish.catalog import episode_files
+
+    return episode.files.get("audio") or episode_files(".", episode.slug)["audio"].as_posix()
 
 
 def _progress() -> Progress:
@@ -424,15 +441,19 @@ def sync(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Synthesis processes (default: one per core)."),
     scheduler: Optional[str] = SchedulerOpt,
     episode_format: Optional[str] = FormatOpt,
+    max_words: Optional[int] = MaxWordsOpt,
     publish_after: bool = PublishOpt,
 ) -> None:
     """Convert a blog's new and changed posts from its feed, then publish once."""
     from .pipeline import sync_feed
 
     show = _show(config, base_url, engine, voice, episode_format)
+    if max_words is not None:
+        show.max_words = max_words
     destination = _destination(None, show) if publish_after else None
     result = sync_feed(feed_url, output, show, limit=limit, jobs=jobs, scheduler=scheduler,
-                       runner=_run_conversion)
+                       runner=_run_conversion,
+                       on_note=lambda note: err.print(f"note: {note}", markup=False, highlight=False))
     _finish(result, output, show, destination)
 
 
@@ -586,19 +607,30 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args or os.environ.get("AUDIOCAST_DEBUG") == "1"
     try:
         result = app(args=args, prog_name="audiocast", standalone_mode=False)
+        if result == 130:  # Typer turns Ctrl-C (KeyboardInterrupt) into exit code 130
+            raise KeyboardInterrupt
         return result if isinstance(result, int) else 0
     except typer.Exit as exc:
+        if exc.exit_code == 130 and isinstance(exc.__cause__, KeyboardInterrupt):
+            sys.stderr.write(INTERRUPTED + "\n")
+            return 130
         return exc.exit_code
-    except typer.Abort:
-        err.print("error: aborted")
-        return 130
-    except KeyboardInterrupt:
-        err.print("error: interrupted; finished episodes are published, the rest resume from the cache")
+    except (typer.Abort, KeyboardInterrupt):
+        # written directly: an interrupted progress display may still be buffering the console
+        sys.stderr.write(INTERRUPTED + "\n")
+        sys.stderr.flush()
         return 130
     except AudiocastError as exc:
         if debug:
             raise
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return 1
+    except OSError as exc:  # disk full, read-only folder: the cause and the path, one line
+        if debug:
+            raise
+        from .fsutil import describe_os_error
+
+        err.print(f"error: {describe_os_error(exc)}", markup=False, highlight=False, soft_wrap=True)
         return 1
     except Exception as exc:  # an unexpected failure is still one line without --debug
         if _is_usage_error(exc):  # a bad option or argument: the parser's own message and code

@@ -145,6 +145,8 @@ class ShowConfig:
     max_items: int | None = None
     locked: bool = False  # podcast:locked: ask other hosts not to import the feed
     podcast_guid: str | None = None  # keeps podcast:guid when the feed URL moves
+    #: the longest article converted, in words (0: no limit); checked before synthesis
+    max_words: int = 50_000
     publish_to: str | None = None  # where `audiocast publish` uploads: folder, sftp://, s3://
     publish_endpoint_url: str | None = None  # an S3-compatible host's endpoint
     production: Production = field(default_factory=Production)
@@ -214,6 +216,8 @@ class ShowConfig:
             found.append("show.locked must be true or false")
         if self.max_items is not None and (not isinstance(self.max_items, int) or self.max_items < 1):
             found.append("show.max_items must be a positive whole number")
+        if not isinstance(self.max_words, int) or isinstance(self.max_words, bool) or self.max_words < 0:
+            found.append("show.max_words must be a whole number of words (0 for no limit)")
         if self.podcast_guid is not None and not _is_uuid(self.podcast_guid):
             found.append(f'show.podcast_guid "{self.podcast_guid}" is not a UUID')
         found.extend(self._publish_problems())
@@ -340,7 +344,9 @@ def _known(cls, data: dict[str, Any], where: str) -> dict[str, Any]:
 
 
 def load_config(path: str | Path | None = None, search_dir: str | Path = ".") -> ShowConfig:
-    """Read the show config from ``path``, else ``audiocast.toml`` in ``search_dir``, else defaults."""
+    """Read the show config from ``path``, else ``audiocast.toml`` in ``search_dir``, else defaults.
+
+    Every value's type is checked here, before anything is synthesized."""
     if path is None:
         candidate = Path(search_dir) / CONFIG_NAME
         if not candidate.exists():
@@ -348,15 +354,94 @@ def load_config(path: str | Path | None = None, search_dir: str | Path = ".") ->
         path = candidate
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config path {path} is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
+                          f"{exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        from .fsutil import describe_os_error
+
+        raise ConfigError(f"cannot read config: {describe_os_error(exc, path)}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     try:
-        return ShowConfig.from_dict(data, path=str(path))
-    except TypeError as exc:
+        show = ShowConfig.from_dict(data, path=str(path))
+    except (TypeError, AttributeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    found = type_problems(show)
+    if found:
+        raise ConfigError(f"{path}: " + "; ".join(found))
+    return show
+
+
+def type_problems(show: ShowConfig) -> list[str]:
+    """Every setting whose value has the wrong type, e.g. ``loudness_lufs = "loud"``."""
+    return (_field_type_problems(show, "show") + _field_type_problems(show.production, "production")
+            + _field_type_problems(show.production.pacing, "production.pacing"))
+
+
+def _field_type_problems(obj: Any, where: str) -> list[str]:
+    import typing
+
+    hints = typing.get_type_hints(type(obj))
+    found = []
+    for item in fields(obj):
+        if item.name in ("production", "pacing", "path"):
+            continue
+        expected = hints.get(item.name)
+        value = getattr(obj, item.name)
+        wanted = _type_names(expected)
+        if wanted and not _has_type(value, expected):
+            found.append(f"{where}.{item.name} must be {wanted}, not {_toml_value_text(value)}")
+    return found
+
+
+def _type_options(expected: Any) -> tuple:
+    import types
+    import typing
+
+    if typing.get_origin(expected) in (typing.Union, types.UnionType):
+        return typing.get_args(expected)
+    return (expected,)
+
+
+def _has_type(value: Any, expected: Any) -> bool:
+    for option in _type_options(expected):
+        if option is type(None) and value is None:
+            return True
+        if option is bool and isinstance(value, bool):
+            return True
+        if option is int and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if option is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if option is str and isinstance(value, str):
+            return True
+        if option not in (type(None), bool, int, float, str):
+            return True  # a type this check does not know: accept
+    return False
+
+
+def _type_names(expected: Any) -> str:
+    names = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+    options = [option for option in _type_options(expected) if option is not type(None)]
+    if not options or any(option not in names for option in options):
+        return ""
+    return " or ".join(names[option] for option in options)
+
+
+def _toml_value_text(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a table"
+    return repr(value)
 
 
 # --------------------------------------------------------------------------- init template

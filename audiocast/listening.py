@@ -340,7 +340,7 @@ def locate_episode(target: str, out_dir: str | Path) -> tuple[Path, Path, str | 
         episode = catalog.get(target)
     if episode is None:
         raise AudiocastError(f"no episode {target!r} in {out_dir}; `audiocast episodes` lists them")
-    names = {kind: out_dir / name for kind, name in episode.files.items()} or episode_files(out_dir, episode.slug)
+    names = episode_files(out_dir, episode)
     audio, transcript = names["audio"], names["vtt"]
     for needed in (audio, transcript):
         if not needed.is_file():

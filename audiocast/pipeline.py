@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .config import ShowConfig
 from .engines.base import VoiceSettings
-from .errors import AudiocastError
+from .errors import AudiocastError, IngestError
 from .models import Article, Episode, Script
 from .render import RenderedEpisode, RenderJob, build_script_for, content_hash, script_options
 
@@ -30,53 +30,61 @@ class ConvertResult:
     notes: list[str] = field(default_factory=list)  # things the user should know, e.g. voice choice
 
 
-def source_key(article: Article) -> str:
-    """What identifies an article across edits: its canonical URL, else its file's path."""
-    if article.url:
-        return article.url
-    if article.source and article.source != "-":
-        candidate = Path(article.source)
-        if candidate.exists():
-            return str(candidate.resolve())
-        return article.source
-    return "stdin:" + article.title
-
-
 # --------------------------------------------------------------------------- publish
+
+
+def file_version(rendered: RenderedEpisode) -> str:
+    """A short hash of the episode's file contents: the version in a re-rendered
+    episode's file names, so identical contents get identical names."""
+    import hashlib
+
+    from .publish.catalog import VERSION_LENGTH
+
+    digest = hashlib.sha256()
+    for part in (rendered.audio, rendered.vtt.encode(), rendered.srt.encode(),
+                 rendered.chapters_json.encode(), rendered.art or b""):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()[:VERSION_LENGTH]
 
 
 def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered: RenderedEpisode,
                     *, published: datetime | None = None, feed: bool = True) -> Episode:
-    """Write the episode's files, its catalog row, the feed and the site; all atomically."""
-    from .fsutil import atomic_write_bytes, atomic_write_text
-    from .publish.catalog import Catalog, derive_guid, episode_files, published_files, unique_slug
+    """Write the episode's files, its catalog row, the feed and the site.
+
+    The published state moves from one complete version to the next: a re-rendered
+    episode's files get new names (``episode_files`` with a version), the catalog
+    row and then the feed switch to them, and only then are the old files deleted
+    (by ``republish``). A kill at any moment leaves the old episode or the new one,
+    each complete and matching the feed; the next run removes what is left over."""
+    from .fsutil import atomic_write_bytes, atomic_write_text, fault_point
+    from .publish.catalog import Catalog, derive_guid, episode_files, relative_files, unique_slug
     from .publish.site import page_data
 
     out_dir = Path(out_dir)
-    key = source_key(article)
     now = datetime.now(timezone.utc)
     with Catalog(out_dir) as catalog, catalog.lock():
-        existing = catalog.find_by_source(key)
+        key, existing = catalog.find_article(article)
         if existing:
             guid, slug, first_published = existing.guid, existing.slug, existing.published
         else:
             guid = derive_guid(key)
             slug = unique_slug(article.title, {e.slug for e in catalog.episodes()})
             first_published = published or article.date or now
-        files = episode_files(out_dir, slug, rendered.extension)
+        # a new episode gets plain names; a re-rendered one names its version
+        files = episode_files(out_dir, slug, audio_ext=rendered.extension,
+                              version=file_version(rendered) if existing else None)
+        del files["page"], files["embed"]
+        fault_point("before-files")
         atomic_write_bytes(files["audio"], rendered.audio)
         atomic_write_text(files["vtt"], rendered.vtt)
         atomic_write_text(files["srt"], rendered.srt)
         atomic_write_text(files["chapters"], rendered.chapters_json)
-        art = out_dir / "episodes" / f"{slug}.jpg"
         if rendered.art:
-            atomic_write_bytes(art, rendered.art)
+            atomic_write_bytes(files["art"], rendered.art)
         else:
-            art.unlink(missing_ok=True)
-        if existing:  # the episode's earlier file in another format
-            earlier = published_files(out_dir, existing)["audio"]
-            if earlier != files["audio"]:
-                earlier.unlink(missing_ok=True)
+            del files["art"]
+        fault_point("files-written")
         episode = Episode(
             guid=guid,
             slug=slug,
@@ -94,24 +102,39 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
             language=article.language,
             chapters=rendered.timeline.chapter_rows(),
             media_type=rendered.media_type,
-            files={kind: path.relative_to(out_dir).as_posix() for kind, path in files.items()},
+            files=relative_files(out_dir, files),
         )
-        catalog.upsert(episode)
-        catalog.save_timeline(guid, page_data(rendered.script, rendered.timeline))
+        episode = catalog.upsert(episode, key)
+        catalog.save_timeline(episode.guid, page_data(rendered.script, rendered.timeline))
+        fault_point("catalog-written")
         if feed:
             republish(out_dir, show, catalog)
     return episode
 
 
 def republish(out_dir: Path, show: ShowConfig, catalog=None) -> Path:
-    """Rewrite the cover, feed.xml and index.html from the catalog; returns the feed's path."""
+    """Rewrite the cover, feed.xml and index.html from the catalog, then delete what
+    no episode uses any more (older versions' files, a killed run's temporaries);
+    returns the feed's path."""
     from .publish.catalog import Catalog
-    from .publish.site import publish_folder
 
     if catalog is None:
         with Catalog(Path(out_dir)) as owned, owned.lock():
-            return publish_folder(owned, show)["feed"]
-    return publish_folder(catalog, show)["feed"]
+            return _republish_locked(Path(out_dir), show, owned)
+    with catalog.lock():
+        return _republish_locked(Path(out_dir), show, catalog)
+
+
+def _republish_locked(out_dir: Path, show: ShowConfig, catalog) -> Path:
+    from .fsutil import fault_point, remove_stale_temporaries
+    from .publish.catalog import EPISODES_DIR, remove_unreferenced_files
+    from .publish.site import publish_folder
+
+    feed = publish_folder(catalog, show)["feed"]
+    fault_point("feed-written")
+    remove_unreferenced_files(out_dir, catalog.episodes())
+    remove_stale_temporaries([out_dir, out_dir / EPISODES_DIR])
+    return feed
 
 
 def _summary(script: Script, limit: int = 600) -> str:
@@ -134,17 +157,18 @@ def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode |
     if not (Path(out_dir) / "audiocast.db").exists():
         return None
     with Catalog(out_dir) as catalog:
-        existing = catalog.find_by_source(source_key(article))
+        _, existing = catalog.find_article(article)
     if existing is None or existing.content_hash != digest:
         return None
     return existing if published_files_exist(Path(out_dir), existing) else None
 
 
 def published_files_exist(out_dir: Path, episode: Episode) -> bool:
-    """Whether every file of a published episode is in the output folder."""
-    from .publish.catalog import published_files
+    """Whether the files the feed points at (audio, transcripts, chapters) are in the folder."""
+    from .publish.catalog import episode_files
 
-    return all(path.exists() for path in published_files(Path(out_dir), episode).values())
+    files = episode_files(Path(out_dir), episode)
+    return all(path.exists() for kind, path in files.items() if kind in ("audio", "vtt", "srt", "chapters"))
 
 
 def with_resolved_paths(show: ShowConfig) -> ShowConfig:
@@ -237,6 +261,7 @@ def convert(
     result = ConvertResult()
     articles: dict[str, Article] = {}
     work = []
+    check_writable(out_dir)  # a read-only or unlockable folder fails before any synthesis
     # a local file's bytes and the settings decide "unchanged" before anything is parsed
     # (when the executor reads with the show's own voice, the one the settings digest stands for)
     quick = loader is None and executor.voice.to_dict() == voice_settings(show).to_dict()
@@ -250,10 +275,16 @@ def convert(
                 if on_done:
                     on_done(source, existing, None)
                 continue
-            digest_read = digest_of_source(source) if quick else None
-            if digest_read:
-                read_digests[source] = digest_read
-            article = load(source)
+            try:
+                digest_read = digest_of_source(source) if quick else None
+                if digest_read:
+                    read_digests[source] = digest_read
+                article = load(source)
+            except OSError as exc:  # one unreadable source does not stop the batch
+                from .fsutil import describe_os_error
+
+                raise IngestError(f"cannot read {source}: {describe_os_error(exc)}") from None
+            check_length(article, show)
             script = build_script_for(article, show)
             voice, note = voice_for_article(article, executor.voice, show)
             if note:
@@ -338,6 +369,53 @@ def all_unchanged(sources: list[str], out_dir: Path, show: ShowConfig) -> list[E
     return episodes
 
 
+def check_length(article: Article, show: ShowConfig) -> None:
+    """Refuse an article longer than ``show.max_words`` (0: no limit), before any synthesis."""
+    limit = show.max_words
+    if not limit:
+        return
+    words = len(article.plain_text().split())
+    if words > limit:
+        raise IngestError(
+            f"{article.source or 'the article'} has {words:,} words, more than the limit of "
+            f"{limit:,} (about {limit / WORDS_PER_MINUTE / 60:.1f} hours of audio); raise max_words "
+            f"in audiocast.toml or pass --max-words"
+        )
+
+
+#: speaking rate used to express the word limit as audio time
+WORDS_PER_MINUTE = 150
+
+
+def check_writable(out_dir: Path) -> None:
+    """Fail with one line when the output folder cannot be written (its lock file is
+    the first thing publishing writes), so a read-only folder is found before synthesis."""
+    import os
+
+    from .errors import PublishError
+    from .fsutil import describe_os_error
+    from .publish.catalog import LOCK_NAME
+
+    import errno
+
+    out_dir = Path(out_dir)
+    lock = out_dir / LOCK_NAME
+    try:
+        if lock.exists():
+            os.close(os.open(lock, os.O_RDWR))
+            return
+        folder = out_dir  # nothing is created here: a failed run leaves no trace
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(folder))
+        if not os.access(folder, os.W_OK):
+            read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+            raise OSError(errno.EROFS if read_only else errno.EACCES, "not writable", str(lock))
+    except OSError as exc:
+        raise PublishError(f"cannot write to {out_dir}: {describe_os_error(exc, lock)}") from None
+
+
 def verify_notes(rendered: RenderedEpisode) -> list[str]:
     """What ``--verify`` did to an episode, as lines for the user."""
     report = rendered.verify_report
@@ -359,9 +437,10 @@ def _record_failure(result: ConvertResult, source: str, exc: AudiocastError, on_
 
 
 def remove_episode(out_dir: Path, show: ShowConfig, slug: str) -> Episode:
-    """Delete an episode's catalog row and files, then republish the feed and site."""
+    """Delete an episode's catalog row, republish the feed and site without it, then
+    delete every file of it (audio, transcripts, chapters, artwork, page)."""
     from .errors import PublishError
-    from .publish.catalog import Catalog, published_files
+    from .publish.catalog import Catalog, delete_episode_files
 
     out_dir = Path(out_dir)
     if not (out_dir / "audiocast.db").exists():
@@ -369,21 +448,29 @@ def remove_episode(out_dir: Path, show: ShowConfig, slug: str) -> Episode:
     with Catalog(out_dir) as catalog, catalog.lock():
         episode = catalog.remove(slug)
         republish(out_dir, show, catalog)
-    for path in published_files(out_dir, episode).values():
-        path.unlink(missing_ok=True)
+        delete_episode_files(out_dir, episode)
     return episode
 
 
 def sync_feed(feed_url: str, out_dir: Path, show: ShowConfig, *, limit: int | None = None,
-              jobs: int | None = None, scheduler: str | None = None, runner=None) -> ConvertResult:
+              jobs: int | None = None, scheduler: str | None = None, runner=None,
+              on_note: Callable[[str], None] | None = None) -> ConvertResult:
     """Convert a blog's posts that are new or changed since the last sync; publish once.
 
     Unchanged posts are recognized by their content hash and never synthesized.
     ``runner`` is the conversion driver (the CLI passes one with progress bars).
+    ``on_note`` hears about the feed itself: that it has no items, or that it was
+    malformed and read leniently.
     """
     from .ingest import article_from_post, read_blog_feed
 
-    posts = read_blog_feed(feed_url)
+    feed_notes: list[str] = []
+    posts = read_blog_feed(feed_url, notes=feed_notes)
+    if not posts:
+        feed_notes.append(f"the feed {feed_url} has no items; nothing to convert")
+    for note in feed_notes:
+        if on_note:
+            on_note(note)
     if limit:
         posts = posts[:limit]
     by_key = {post.url or post.guid: post for post in posts}
@@ -395,10 +482,13 @@ def sync_feed(feed_url: str, out_dir: Path, show: ShowConfig, *, limit: int | No
         return article
 
     if runner is None:
-        return convert_with_executor(list(by_key), out_dir, show, jobs=jobs, loader=load,
-                                     defer_publish=True, scheduler=scheduler)
-    return runner(list(by_key), out_dir, show, jobs=jobs, force=False, loader=load,
-                  defer_publish=True, label="posts", scheduler=scheduler)
+        result = convert_with_executor(list(by_key), out_dir, show, jobs=jobs, loader=load,
+                                       defer_publish=True, scheduler=scheduler)
+    else:
+        result = runner(list(by_key), out_dir, show, jobs=jobs, force=False, loader=load,
+                        defer_publish=True, label="posts", scheduler=scheduler)
+    result.notes[:0] = feed_notes
+    return result
 
 
 def convert_with_executor(sources: list[str], out_dir: Path, show: ShowConfig, *,

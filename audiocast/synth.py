@@ -163,8 +163,11 @@ class SegmentCache:
 _worker_engine: Engine | None = None
 
 
-def _init_worker(voice: VoiceSettings) -> None:
+def _init_worker(voice: VoiceSettings, parent_pid: int | None = None, kernel_signal: bool = True) -> None:
     global _worker_engine
+    from .lifetime import exit_with_parent
+
+    exit_with_parent(parent_pid, kernel_signal=kernel_signal)  # never outlive a killed run
     settings = VoiceSettings.from_dict(voice.to_dict())
     settings.options.setdefault("threads", 1)
     _worker_engine = create_engine(settings)
@@ -222,7 +225,9 @@ class Synthesizer:
                 max_workers=self.jobs,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(self.voice,),
+                # Linux's parent-death signal follows the thread that starts the workers:
+                # ask for it only when that is the main thread, which lives as long as we do
+                initargs=(self.voice, os.getpid(), threading.current_thread() is threading.main_thread()),
             )
         return self._pool
 

@@ -33,6 +33,8 @@ import numpy as np
 from ..config import Pacing, Production
 from ..errors import AudioError
 from ..models import ChapterMark, Clip, Cue, Script, ScriptSection, Timeline
+from ..speech.languages import spoken_words
+from ..speech.rules import SpokenWords
 from .bumpers import Bumpers, load_bumpers
 from .decode import pcm16_to_samples, resample_with_ffmpeg
 from .dsp import fade_edges, resample
@@ -57,7 +59,6 @@ TRIM_KEEP_TAIL_S = 0.060
 #: an episode of many hours never needs memory in proportion to its length
 MAPPED_TRACK_S = 90 * 60
 
-UNTITLED_FIRST = "Introduction"
 #: the voice enters this far into the intro bumper, which fades out beneath it over
 #: INTRO_UNDER_S: a produced opening, and the first chapter's first words arrive at
 #: once rather than after the whole jingle
@@ -149,7 +150,7 @@ def assemble(script: Script, clips: list[Clip], production: Production,
     for sound, start in slots:
         at = (start * final + rate // 2) // rate
         samples[at:at + len(sound)] += _bumper_level(sound, final, voice)[:len(samples) - at]
-    chapters = _chapters(script.sections, starts, track.ms, duration_ms)
+    chapters = _chapters(script.sections, starts, track.ms, duration_ms, spoken_words(script.language))
     return AssembledAudio(samples, final, Timeline(duration_ms, chapters, cues))
 
 
@@ -232,12 +233,12 @@ def _capacity(script: Script, clips: list[Clip], bumpers: Bumpers, pacing: Pacin
 
 
 def _chapters(sections: list[ScriptSection], starts: list[tuple[int, int, int]],
-              ms: Callable[[int], int], duration_ms: int) -> list[ChapterMark]:
+              ms: Callable[[int], int], duration_ms: int, words: SpokenWords) -> list[ChapterMark]:
     """Level-1 chapters tile [0, duration]; level-2 chapters tile the rest of their parent
     from their own heading on."""
     chapters: list[ChapterMark] = []
     for index, level, start in starts:
-        title = sections[index].title or (UNTITLED_FIRST if not chapters else f"Part {len(chapters) + 1}")
+        title = sections[index].title or (words.introduction if not chapters else words.part_title(len(chapters) + 1))
         mark = ChapterMark(title, level, 0 if not chapters else ms(start), duration_ms)
         if level == 1:
             if chapters:

@@ -50,11 +50,13 @@ class Post:
     image: str | None = None
 
 
-def read_blog_feed(url_or_path: str) -> list[Post]:
+def read_blog_feed(url_or_path: str, notes: list[str] | None = None) -> list[Post]:
     """The posts of an RSS 2.0 or Atom feed at a URL or path, newest first.
 
     An OPML subscription list stands for all the feeds it names: their posts
     are read together (a feed that cannot be read is skipped with a warning).
+    A malformed feed that feedparser could still read leniently adds a line saying
+    so to ``notes``.
     """
     if _URL.match(url_or_path):
         check_url(url_or_path)
@@ -77,6 +79,11 @@ def read_blog_feed(url_or_path: str) -> list[Post]:
     parsed = feedparser.parse(data, response_headers=headers)
     if not parsed.get("version") and not parsed.entries:
         raise IngestError(f"not an RSS or Atom feed: {url_or_path}")
+    problem = parsed.get("bozo_exception")
+    benign = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+    if parsed.get("bozo") and notes is not None and not isinstance(problem, benign):
+        problem = str(problem or "not well-formed").splitlines()[0]
+        notes.append(f"the feed {url_or_path} is malformed ({problem}); read it leniently")
     language = normalize_language(parsed.feed.get("language"))
     author = clean_text(parsed.feed.get("author") or "") or None
     posts = [_post(entry, language, author) for entry in parsed.entries]

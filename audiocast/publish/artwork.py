@@ -40,8 +40,14 @@ def episode_art_path(out_dir: str | Path, episode: Episode) -> Path | None:
     """Episode artwork inside the output folder: episodes/<slug>.jpg|png, or
     ``episode.image`` when it names a file in the folder. Remote article images are
     not used: nothing guarantees they meet Apple's artwork rules."""
+    from .catalog import episode_files
+
     out_dir = Path(out_dir)
-    candidates = [out_dir / "episodes" / f"{episode.slug}{ext}" for ext in (".jpg", ".png")]
+    if episode.files:
+        own = episode.files.get("art")
+        candidates = [episode_files(out_dir, episode)["art"]] if own else []
+    else:
+        candidates = [out_dir / "episodes" / f"{episode.slug}{ext}" for ext in (".jpg", ".png")]
     if episode.image and "://" not in episode.image:
         candidates.append(out_dir / episode.image)
     root = out_dir.resolve()

@@ -9,12 +9,9 @@ across processes.
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import re
 import sqlite3
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,6 +61,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+_URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref)$", re.IGNORECASE)
 _REPLACEMENTS = [["&", " and "]]
 _COLUMNS = (
@@ -92,15 +90,32 @@ def normalize_url(url: str) -> str:
 
 
 def source_key(source: str, url: str | None = None, title: str | None = None) -> str:
-    """The article's identity as a URI: its canonical URL if known, else the source
-    URL, else the absolute path of the source file (stdin falls back to the title)."""
+    """The article's identity as a URI, the one spelling the catalog stores: its
+    canonical URL if known, else the source URL, else the absolute path of the source
+    file as a file:// URI, else a source that is already a URI (a feed item's
+    ``tag:`` guid), else for standard input a URN made from the title."""
     if url and urlsplit(url).scheme in ("http", "https"):
         return normalize_url(url)
     if urlsplit(source).scheme in ("http", "https"):
         return normalize_url(source)
     if source and source != "-":
-        return Path(source).expanduser().resolve().as_uri()
+        path = Path(source).expanduser()
+        if _URI_SCHEME.match(source) and not path.exists():
+            return source
+        return path.resolve().as_uri()
     return "urn:audiocast:stdin:" + slugify(title or "untitled")
+
+
+def article_key(article) -> str:
+    """``source_key`` of an Article (what identifies it across edits)."""
+    return source_key(article.source or "-", article.url, article.title)
+
+
+def _legacy_keys(article) -> list[str]:
+    """Keys earlier versions stored for this article (raw sources, "stdin:Title")."""
+    if not article.source or article.source == "-":
+        return ["stdin:" + article.title]
+    return [article.source]
 
 
 def canonical_key(key: str) -> str:
@@ -146,33 +161,92 @@ def unique_slug(title: str, taken: set[str] | frozenset[str] | list[str]) -> str
         number += 1
 
 
-def episode_files(out_dir: str | Path, slug: str, extension: str = "mp3") -> dict[str, Path]:
-    """Where an episode's files live in the output folder (DESIGN.md contract);
-    ``extension`` is the audio file's, from the episode's format."""
-    folder = Path(out_dir) / EPISODES_DIR
+AUDIO_EXTENSION = "mp3"
+#: the kinds of file an episode has besides its page; "art" only when it has its own artwork
+FILE_KINDS = ("audio", "vtt", "srt", "chapters", "art")
+#: what a version looks like in a file name: episodes/<slug>.<version>.<ext>
+VERSION_LENGTH = 10
+_OWNED_FILE = re.compile(
+    r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<version>[0-9a-f]{%d}))?"
+    r"\.(?P<kind>mp3|m4b|m4a|mp4|vtt|srt|chapters\.json|jpg|png|html|embed\.html)$" % VERSION_LENGTH
+)
+
+
+def episode_files(out_dir: str | Path, episode: Episode | str, *, audio_ext: str = AUDIO_EXTENSION,
+                  version: str | None = None) -> dict[str, Path]:
+    """The one naming of an episode's files, as absolute paths keyed by kind.
+
+    Given an Episode whose row lists its files (``Episode.files``), those; given a
+    slug (or an older row without file names), the names an episode with that slug
+    gets: ``episodes/<slug>[.<version>].<audio_ext>``, ``.vtt``, ``.srt``,
+    ``.chapters.json`` and ``.jpg`` (its own artwork). A re-rendered episode is
+    written under a new ``version`` (a short hash of its content), so the files
+    the feed points at are never overwritten in place. "page" is the episode's
+    page, ``episodes/<slug>.html``, and "embed" its compact player page,
+    ``episodes/<slug>.embed.html``; their names never change.
+    """
+    out_dir = Path(out_dir)
+    folder = out_dir / EPISODES_DIR
+    slug = episode if isinstance(episode, str) else episode.slug
+    pages = {"page": folder / f"{slug}.html", "embed": folder / f"{slug}.embed.html"}
+    if not isinstance(episode, str) and episode.files:
+        named = {kind: out_dir / Path(rel) for kind, rel in episode.files.items()}
+        return {**named, **pages}
+    stem = f"{slug}.{version}" if version else slug
     return {
-        "audio": folder / f"{slug}.{extension}",
-        "vtt": folder / f"{slug}.vtt",
-        "srt": folder / f"{slug}.srt",
-        "chapters": folder / f"{slug}.chapters.json",
+        "audio": folder / f"{stem}.{audio_ext.lstrip('.')}",
+        "vtt": folder / f"{stem}.vtt",
+        "srt": folder / f"{stem}.srt",
+        "chapters": folder / f"{stem}.chapters.json",
+        "art": folder / f"{stem}.jpg",
+        **pages,
     }
 
 
-def published_files(out_dir: str | Path, episode: Episode) -> dict[str, Path]:
-    """A published episode's files: as its catalog row names them (``Episode.files``),
-    else where ``episode_files`` puts an MP3 episode (rows from before schema 2)."""
-    if episode.files:
-        return {kind: Path(out_dir) / relative for kind, relative in episode.files.items()}
-    return episode_files(out_dir, episode.slug)
+def relative_files(out_dir: str | Path, files: dict[str, Path]) -> dict[str, str]:
+    """``files`` as Episode.files stores them: POSIX paths relative to the output folder."""
+    out_dir = Path(out_dir)
+    return {kind: path.relative_to(out_dir).as_posix() for kind, path in files.items()
+            if kind not in ("page", "embed")}
 
 
-def delete_episode_files(out_dir: str | Path, slug: str) -> list[Path]:
-    """Remove an episode's files (audio, transcripts, chapters, episode art); return those removed."""
-    folder = Path(out_dir) / EPISODES_DIR
-    paths = list(episode_files(out_dir, slug).values())
-    paths += [folder / f"{slug}.jpg", folder / f"{slug}.png"]
+def delete_episode_files(out_dir: str | Path, episode: Episode | str) -> list[Path]:
+    """Remove every file of an episode (audio, transcripts, chapters, artwork, page,
+    whatever version); return those removed. The one removal path."""
+    out_dir = Path(out_dir)
+    slug = episode if isinstance(episode, str) else episode.slug
+    paths = set(episode_files(out_dir, episode).values()) | set(episode_files(out_dir, slug).values())
+    paths.add(out_dir / EPISODES_DIR / f"{slug}.png")
+    folder = out_dir / EPISODES_DIR
+    if folder.is_dir():
+        for path in folder.iterdir():
+            match = _OWNED_FILE.match(path.name)
+            if match and match["slug"] == slug and match["version"]:
+                paths.add(path)
     removed = []
-    for path in paths:
+    for path in sorted(paths):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def remove_unreferenced_files(out_dir: str | Path, episodes: list[Episode]) -> list[Path]:
+    """Delete files in episodes/ that look like an episode's but no episode uses:
+    earlier versions of re-rendered episodes and files of removed ones. Call it
+    holding the lock, after the feed and site were rewritten from ``episodes``."""
+    out_dir = Path(out_dir)
+    folder = out_dir / EPISODES_DIR
+    if not folder.is_dir():
+        return []
+    used = {path.name for episode in episodes for path in episode_files(out_dir, episode).values()}
+    used |= {f"{episode.slug}.png" for episode in episodes if not episode.files}
+    removed = []
+    for path in folder.iterdir():
+        if path.name in used or not _OWNED_FILE.match(path.name) or not path.is_file():
+            continue
         try:
             path.unlink()
         except FileNotFoundError:
@@ -248,16 +322,29 @@ class Catalog:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise PublishError(f"cannot write the catalog {self.path}: {exc}") from None
         try:
             yield conn
+        except sqlite3.OperationalError as exc:  # e.g. "database or disk is full"
+            conn.execute("ROLLBACK")
+            raise PublishError(f"cannot write the catalog {self.path}: {exc}") from None
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         else:
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                conn.execute("ROLLBACK")
+                raise PublishError(f"cannot write the catalog {self.path}: {exc}") from None
 
     def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == len(MIGRATIONS):
+            return  # up to date: nothing to write (the folder may be read-only)
         with self._transaction() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
@@ -277,11 +364,11 @@ class Catalog:
 
     @contextmanager
     def lock(self, timeout: float = 120.0) -> Iterator[Catalog]:
-        """Hold the folder's publishing lock (an exclusive flock on DIR/.audiocast.lock).
+        """Hold the folder's publishing lock (DIR/.audiocast.lock, through ``filelock``).
 
         A second process waits for it up to ``timeout`` seconds, then fails with
-        PublishError. Re-entrant within one Catalog object."""
-        import fcntl
+        PublishError saying another run holds it. Re-entrant within one Catalog object."""
+        from filelock import FileLock, Timeout
 
         if self._lock_depth:
             self._lock_depth += 1
@@ -290,35 +377,27 @@ class Catalog:
             finally:
                 self._lock_depth -= 1
             return
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + timeout
-        delay = 0.01
+        lock_path = self.out_dir / LOCK_NAME
         try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except OSError as exc:
-                    if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                        raise PublishError(f"cannot lock {self.out_dir}: {exc}") from None
-                    if time.monotonic() >= deadline:
-                        raise PublishError(
-                            f"another audiocast run is publishing to {self.out_dir}"
-                        ) from None
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.25)
-        except BaseException:
-            os.close(fd)
-            raise
-        self._lock_fd, self._lock_depth = fd, 1
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            file_lock = FileLock(lock_path, timeout=timeout, mode=0o644)
+            file_lock.acquire()
+        except Timeout:
+            raise PublishError(
+                f"another audiocast run is publishing to {self.out_dir} (it holds {lock_path}); "
+                f"waited {timeout:g} s"
+            ) from None
+        except OSError as exc:
+            from ..fsutil import describe_os_error
+
+            raise PublishError(f"cannot lock {self.out_dir}: {describe_os_error(exc, lock_path)}") from None
+        self._lock_fd, self._lock_depth = file_lock, 1
         try:
             yield self
         finally:
             self._lock_depth = 0
             self._lock_fd = None
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+            file_lock.release()
 
     # ------------------------------------------------------------------ queries
 
@@ -342,6 +421,19 @@ class Catalog:
             media_type=row["media_type"],
             files=json.loads(row["files"] or "{}"),
         )
+
+    def find_article(self, article) -> tuple[str, Episode | None]:
+        """(the key the article's row is stored under, its episode) for an Article; the
+        key is ``article_key(article)`` unless an earlier version stored another spelling."""
+        key = article_key(article)
+        found = self.find_by_source(key)
+        if found is None:
+            for legacy in _legacy_keys(article):
+                if canonical_key(legacy) != key:
+                    found = self.find_by_source(legacy)
+                    if found is not None:
+                        return canonical_key(legacy), found
+        return key, found
 
     def find_by_source(self, key: str) -> Episode | None:
         """The episode made from the article with this source key, if any."""

@@ -14,7 +14,7 @@ from ..config import ShowConfig
 from ..fsutil import atomic_write_bytes
 from ..models import Episode
 from .artwork import cover_path, episode_art_path
-from .catalog import EPISODES_DIR, published_files
+from .catalog import EPISODES_DIR, episode_files
 from .podcast_ext import (
     SRT_TYPE,
     VTT_TYPE,
@@ -106,7 +106,7 @@ def build_feed(show: ShowConfig, episodes: list[Episode], out_dir: str | Path) -
 
 
 def _add_item(entry, show: ShowConfig, episode: Episode, out_dir: Path) -> None:
-    files = published_files(out_dir, episode)
+    files = episode_files(out_dir, episode)
     title = " ".join(episode.title.split())
     entry.title(title)
     entry.description(clip_bytes(episode.description or "") or title)

@@ -108,11 +108,7 @@ def _load_chapters(out_dir: Path, episode: Episode) -> list[dict]:
 def episode_paths(out_dir: Path, episode: Episode) -> dict[str, Path]:
     """The episode's files: the names stored in its catalog row where there are any,
     else the folder's naming scheme."""
-    paths = dict(episode_files(out_dir, episode.slug))
-    for kind, relative in (episode.files or {}).items():
-        if isinstance(relative, str) and relative:
-            paths[kind] = Path(out_dir) / relative
-    return paths
+    return dict(episode_files(out_dir, episode))
 
 
 def episode_page_name(slug: str) -> str:

@@ -19,8 +19,9 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from . import english_code as code
 from . import english_numbers as num
-from .normalize import Rule
+from .rules import LanguageRules, Rule, SpokenWords
 
 # ----------------------------------------------------------------- links, e-mail, paths
 
@@ -32,6 +33,11 @@ _TLDS = (
 )
 _DOMAIN = re.compile(r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:" + _TLDS + r")(?:/[^\s]*)?(?![\w.]\w)")
 _UNIX_PATH = re.compile(r"(?<![\w/.:~])(?:~|\.{1,2})?/(?:[\w.@+-]+/)+[\w.@+-]*|(?<![\w/])~/[\w.@+-]+")
+# "benchmarks/run.py", "./setup.sh", ".venv/bin/activate": relative paths, read like absolute ones
+_RELATIVE_PATH = re.compile(
+    r"(?<![\w/.:~@-])(?:(?:[\w@+-]+/)+[\w@+-]+\.[A-Za-z][A-Za-z0-9]{0,4}(?![\w/])"
+    r"|\.{1,2}/[\w@+.-]+(?:/[\w@+.-]+)*|\.[\w-]+/[\w@+.-]+(?:/[\w@+.-]+)*)"
+)
 _WINDOWS_PATH = re.compile(r"(?<![\w])[A-Z]:\\(?:[^\s\\]+\\)*[^\s\\]*")
 _TRAILING = re.compile(r"[.,;:!?)\]'\"]+$")
 
@@ -46,7 +52,8 @@ def _split_tail(raw: str) -> tuple[str, str]:
         core, rest = core + ")", rest[1:]
     return core, rest
 _LINK_TRIGGER = re.compile(r"://|www\.|@|/|\\|--|\.[a-z]{2}")
-_CLI_OPTION = re.compile(r"(?<![\w-])--(?=[A-Za-z])")
+# "--verbose" is a command-line option; "--Thank you" and "said--and" are dashes (read as pauses)
+_CLI_OPTION = re.compile(r"(?<![\w-])--(?=[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:=\S*)?(?![\w]))")
 MAX_SPOKEN_HOST = 30
 MAX_SPOKEN_EMAIL = 40
 
@@ -67,6 +74,8 @@ def _path_words(path: str) -> str:
     parts = [p for p in re.split(r"[/\\]", path) if p and p not in ("~", ".", "..") and not p.endswith(":")]
     if not parts:
         return ""
+    # a file's name is said as words ("the last keeper dot mp3"); only hosts and addresses spell dashes
+    parts = [p.replace("-", " ").replace("_", " ") for p in parts]
     spoken = [_spell_piece(p) if not p.startswith(".") else "dot " + _spell_piece(p[1:]) for p in parts]
     return " slash ".join(spoken) if len(spoken) <= 3 else spoken[-1]
 
@@ -104,6 +113,7 @@ def read_links(text: str) -> str:
     text = _DOMAIN.sub(domain, text)
     text = _WINDOWS_PATH.sub(lambda m: _path_words(m.group()), text)
     text = _UNIX_PATH.sub(path, text)
+    text = _RELATIVE_PATH.sub(path, text)
     return _CLI_OPTION.sub("dash dash ", text)
 
 
@@ -237,8 +247,20 @@ def _roman_value(numeral: str) -> int:
     return total
 
 
+_LEADING_ROMAN = re.compile(
+    r"^(?P<num>(?=[LXVI])(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))(?:[.:)]\s+(?![A-Z]\.)|[.:)]?$)"
+)
+
+
 def read_roman_numerals(text: str) -> str:
-    """World War II -> "World War two"; Henry VIII -> "Henry the eighth"; Part IV -> "Part four"."""
+    """World War II -> "World War two"; Henry VIII -> "Henry the eighth"; Part IV -> "Part four";
+    a numbered heading "IV. A Growing Economy" -> "Four. A Growing Economy"."""
+    if text[:1] in "LXVI":
+        lead = _LEADING_ROMAN.match(text)
+        if lead and lead["num"] and lead["num"] not in INITIALISMS and lead["num"] not in ACRONYMS:
+            words = num.cardinal(_roman_value(lead["num"])).capitalize()
+            rest = text[lead.end():]
+            text = f"{words}. {rest}" if rest else f"{words}."
 
     def say(match: re.Match) -> str:
         word, numeral = match["word"], match["num"]
@@ -279,7 +301,7 @@ ACRONYMS: dict[str, str] = {
     "WWII": "World War Two", "WWI": "World War One", "GIFs": "gifs", "SIM": "sim", "PAC": "pac",
     "MAGA": "Maga", "SPAC": "spac", "YAML": "yamel", "TOML": "tommel", "WASM": "wazm", "CAPEX": "capex",
     "OPEX": "opex", "UNIFIL": "Unifil", "INTERPOL": "Interpol", "EUROPOL": "Europol", "FRONTEX": "Frontex",
-    "SALT": "Salt", "START": "Start", "AUKUS": "Aukus", "ECOWAS": "Ecowas", "MERCOSUR": "Mercosur",
+    "SALT": "Salt", "START": "Start", "ARM": "arm", "AUKUS": "Aukus", "ECOWAS": "Ecowas", "MERCOSUR": "Mercosur",
 }
 #: Short words that are shouted, not initialisms, when written in capitals ("do NOT").
 COMMON_SHORT = frozenset("""
@@ -288,27 +310,39 @@ not now of off oh on one or our out own say see she so the to too two up use was
 all any new big top bad hot old few far lot man men war win won lie die end far god let own put run sit
 """.split())
 
-_CLUSTERS = frozenset(
-    "STR SCR SPR SPL THR CHR SCH SHR NTS NDS RLD RST RTH NGS RKS LDS NKS NCH RCH TCH GHT NGL MPS MPT NCT"
-    " RDS RTS LTS CKS STS XTR NST RNS LLS NTR NDR MBL MPL NGTH".split()
-)
 _ONSETS = frozenset(
-    "BL BR CH CL CR DR DW FL FR GL GN GR KL KN KR PH PL PR PS QU SC SH SK SL SM SN SP SQ ST SW TH TR TW WH WR".split()
+    "BL BR CH CL CR DR DW FL FR GL GN GR KL KN KR PH PL PR PS QU SC SH SK SL SM SN SP SQ ST SW TH TR TW WH WR"
+    " STR SCR SPR SPL SQU THR CHR SHR SCH PHR".split()
 )
-_VOWEL_RUNS = re.compile(r"[AEIOUY]+")
-_CONSONANT_RUNS = re.compile(r"[^AEIOUY]+")
+_RUNS = re.compile(r"[AEIOUY]+|[^AEIOUY]+")
+
+
+def _onset(run: str) -> bool:
+    return len(run) <= 1 or run in _ONSETS
 
 
 def pronounceable(word: str) -> bool:
-    """Whether an unknown all-capital word looks like an English word (NASDAQ) or like letters (HTML)."""
+    """Whether an unknown all-capital word looks like an English word (NASDAQ, CHILDREN) or like
+    letters (HTML, LMAO, IEEE): it needs vowels, a consonant cluster English can start a word
+    with, and inner clusters that split into the end of one syllable and the start of the next."""
     word = word.upper()
-    if not _VOWEL_RUNS.search(word) or not _CONSONANT_RUNS.search(word):
+    runs = _RUNS.findall(word)
+    vowels = [r for r in runs if r[0] in "AEIOUY"]
+    if not vowels or len(vowels) == len(runs):
         return False
-    if word[0] not in "AEIOUY" and word[1] not in "AEIOUY" and word[:2] not in _ONSETS:
-        return False
-    if any(len(run) > 2 for run in _VOWEL_RUNS.findall(word)):
-        return False
-    return all(len(run) <= 2 or run in _CLUSTERS for run in _CONSONANT_RUNS.findall(word))
+    for i, run in enumerate(runs):
+        if run[0] in "AEIOUY":
+            if len(run) > (2 if len(word) <= 4 else 4):
+                return False
+        elif i == 0:
+            if not _onset(run):
+                return False
+        elif i == len(runs) - 1:
+            if len(run) > 5:
+                return False
+        elif len(run) > 2 and not any(_onset(run[k:]) and k <= 3 for k in range(1, len(run))):
+            return False
+    return True
 
 
 def letters(word: str) -> str:
@@ -323,7 +357,8 @@ def letters(word: str) -> str:
 
 
 _CONTRACTION = re.compile(r"\b([A-Z]+)'([A-Z]{1,2})\b")
-_SHOUTING = re.compile(r"\b[A-Z]{2,}(?:'[A-Z]+)?(?:[\s,:;!?-]+[A-Z]{2,}(?:'[A-Z]+)?){2,}\b")
+# Two or more capital words in a row: a shouted heading or line, read as words
+_SHOUTING = re.compile(r"\b[A-Z]{2,}(?:'[A-Z]+)?(?:[\s,:;!?.&-]+(?:[A-Z]\s)?[A-Z]{2,}(?:'[A-Z]+)?)+\b")
 _DOTTED = re.compile(r"(?<![\w.])((?:[A-Za-z]\.){2,})(?P<tail>'s|s)?(?![\w])")
 _INITIAL = re.compile(r"(?<![\w.'-])([A-Z])\.(?=\s+" + _CAPITAL + ")")
 _TAIL = r"(?P<tail>'s|s'|s|')?(?![\w])"
@@ -368,10 +403,20 @@ def make_letters_rule(initialisms: Iterable[str] = (), acronyms: Iterable[str] =
         return say(word, tail)
 
     def shouting(match: re.Match) -> str:
+        """A run of capital words is shouting when one of them is an unknown word; then every
+        unknown one with a vowel is a word ("MODERN ART" -> "Modern Art"), known ones stay."""
+        found = re.findall(r"[A-Z]{2,}(?:'[A-Z]+)?", match.group())
+        unknown = [w for w in found if not (known(w.split("'")[0]) or known(w))]
+        whole_line = match.start() == 0 and match.end() >= len(match.string.rstrip(" .!?:"))
+        if not any(len(w) >= 4 and pronounceable(w.split("'")[0]) or whole_line and len(w) >= 3 for w in unknown):
+            return match.group()
+
         def one(m: re.Match) -> str:
             w = m.group()
             base = w.split("'")[0]
-            return w if known(base) or known(w) else w.capitalize()
+            if known(base) or known(w) or len(base) < 3 and w.lower() not in COMMON_SHORT:
+                return w
+            return w.capitalize() if any(ch in "AEIOUY" for ch in base) else w
 
         return re.sub(r"[A-Z]{2,}(?:'[A-Z]+)?", one, match.group())
 
@@ -402,6 +447,46 @@ def make_letters_rule(initialisms: Iterable[str] = (), acronyms: Iterable[str] =
     return read_letters
 
 
+# ----------------------------------------------------------------- slashes
+
+_PER = (
+    "second|minute|hour|day|night|week|fortnight|month|quarter|year|annum|person|head|user|seat|household|capita"
+    "|unit|item|piece|page|word|request|call|query|visit|game|match|mile|kilometer|km|kg|lb|ton|tonne|liter|gallon"
+)
+_PER_SLASH = re.compile(r"(?<=[a-z])\s?/\s?(?=(?:" + _PER + r")s?\b)")
+_UNIT_SLASH = re.compile(r"(?<![\w/.])(?P<a>[A-Za-zµμ]{1,3})/(?P<b>[a-z]{1,3})(?![\w/])")
+_TIME_UNITS = {"s": "second", "h": "hour", "hr": "hour", "min": "minute", "d": "day", "yr": "year"}
+_CAPITALS_SLASH = re.compile(r"(?<![\w/.])(?P<a>[A-Z][A-Z0-9&]{0,5})/(?P<b>[A-Z][A-Z0-9&]{0,5})(?![\w/])")
+_WORDS_SLASH = re.compile(r"(?<![\w/.])(?P<a>[A-Za-z][a-z']*)/(?P<b>[A-Za-z][a-z']*)(?![\w/])")
+
+
+def read_slashes(text: str) -> str:
+    """I/O -> "I-O"; TCP/IP -> "TCP IP"; and/or -> "and or"; his/her -> "his or her"; km/h ->
+    "kilometers per hour"; "five dollars/month" -> "five dollars per month". Only a path or a
+    link that is read out says "slash" (read_links does that); any other slash is a short pause."""
+    if "/" not in text:
+        return text
+
+    def unit(match: re.Match) -> str:
+        a, b = match["a"], match["b"]
+        combined = num._UNITS.get(f"{a}/{b}")
+        if combined:
+            return combined[1]
+        if a in num._UNITS and b in _TIME_UNITS and a not in _TIME_UNITS:
+            return f"{num._UNITS[a][1]} per {_TIME_UNITS[b]}"
+        return match.group()
+
+    def capitals(match: re.Match) -> str:
+        a, b = match["a"], match["b"]
+        return letters(a + b) if len(a) == len(b) == 1 else f"{a} {b}"
+
+    text = text.replace("and/or", "and or")
+    text = _PER_SLASH.sub(" per ", text)
+    text = _UNIT_SLASH.sub(unit, text)
+    text = _CAPITALS_SLASH.sub(capitals, text)
+    return _WORDS_SLASH.sub(lambda m: f"{m['a']} or {m['b']}", text)
+
+
 # ----------------------------------------------------------------- symbols and pauses
 
 # (characters that must be present, pattern, replacement): a rule is skipped when none are.
@@ -424,10 +509,7 @@ _SYMBOL_WORDS = [
     ("©", re.compile(r"©\s*"), "copyright "),
     ("®™℠", re.compile(r"[®™℠]"), ""),
     ("°", re.compile(r"°"), " degrees"),
-    ("/", re.compile(r"\band/or\b"), "and or"),
-    ("/", re.compile(r"\b([a-z]+)/([a-z]+)\b"), r"\1 or \2"),
-    ("/", re.compile(r"(?<=\w)\s*/\s*(?=\w)"), " slash "),
-    ("/", re.compile(r"\s/\s|(?<!\w)/|/(?!\w)"), " "),
+    ("/", re.compile(r"\s*/\s*"), " "),
     (".", re.compile(r"(?<=[A-Za-z])\.(?=[a-z]{1,8}\b)"), " dot "),
     ("$€£¥₹₽₴₩₪₿", re.compile(r"[$€£¥₹₽₴₩₪₿]"), " "),
     ("•·▪►|", re.compile(r"\s*[•·▪►|]\s*"), ", "),
@@ -469,6 +551,9 @@ def rules(initialisms: tuple[str, ...] = (), acronyms: tuple[str, ...] = ()) -> 
     """English rules in order. Each later rule may rely on the earlier ones having run."""
     return [
         read_links,
+        code.drop_reference_parentheticals,
+        code.read_references,
+        code.read_code_identifiers,
         read_number_signs,
         expand_abbreviations,
         num.read_phone_numbers,
@@ -490,7 +575,19 @@ def rules(initialisms: tuple[str, ...] = (), acronyms: tuple[str, ...] = ()) -> 
         num.read_numbers,
         num.read_leftover_digits,
         read_roman_numerals,
+        read_slashes,
         make_letters_rule(initialisms, acronyms),
         read_symbols,
         read_pauses,
     ]
+
+
+#: Sentence pieces the splitter must not end a sentence after: pysbd splits after these
+#: even when a number or a lower-case word follows ("approx. 5").
+NON_FINAL = re.compile(
+    r"(?:\b(?:approx|appr|ca|cf|No|no|Nos|vs|v|p|pp|vol|Vol|ch|Ch|fig|Fig|sec|Sec|Art|art|para|est|Est|incl|excl|esp|viz)"
+    r"|\b(?:e\.g|i\.e|a\.k\.a))\.\s*$"
+)
+
+#: English as the speech stage sees it: its rules, the words the pipeline adds, its splitter exceptions.
+LANGUAGE = LanguageRules("en", rules, SpokenWords(), NON_FINAL)

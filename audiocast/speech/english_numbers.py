@@ -180,6 +180,9 @@ _DAY_MONTH = re.compile(
 _ISO_TIME = re.compile(r"(?<=\d{4}-\d{2}-\d{2})T(?=\d{2}:\d{2})")
 _ZULU = re.compile(r"(?<=\d:\d{2})(?::\d{2}(?:\.\d+)?)?Z\b|(?<=\d:\d{2}:\d{2})(?:\.\d+)?Z\b")
 _ISO_DATE = re.compile(r"(?<![\w-])(?P<year>[12]\d{3})-(?P<mon>[01]\d)-(?P<day>[0-3]\d)(?![\w-])")
+# "nightly-2024-05-05", "2024-05-05-build": the hyphens joining a date to a word are not "to"
+_DATE_IN_TOKEN = re.compile(r"(?<=[A-Za-z])-(?=[12]\d{3}-[01]\d-[0-3]\d(?!\w|-\d))|(?<=[12]\d{3}-[01]\d-[0-3]\d)-(?=[A-Za-z])")
+_YEAR_MONTH = re.compile(r"(?<![\w.,-])(?P<year>[12]\d{3})-(?P<mon>0[1-9]|1[0-2])(?![\w-]|[.,]\d)")
 _SLASH_DATE = re.compile(r"(?<![\w/.])(?P<a>[01]?\d|[0-3]\d)/(?P<b>[0-3]?\d)/(?P<year>\d{4}|\d{2})(?![\w/])")
 
 
@@ -190,7 +193,8 @@ def _month(name: str) -> str:
 
 @_needs_digits
 def read_dates(text: str) -> str:
-    """Feb. 24, 2022 / 24 February 2022 / 2022-02-24 / 2/24/2022 -> month, day and year in words."""
+    """Feb. 24, 2022 / 24 February 2022 / 2022-02-24 / 2/24/2022 -> month, day and year in words;
+    2024-05 -> "May twenty twenty-four"; "nightly-2024-05-05" -> "nightly May fifth, ..."."""
 
     def month_day(match: re.Match) -> str:
         day = int(match["day"])
@@ -224,10 +228,18 @@ def read_dates(text: str) -> str:
         full = int(yr) if len(yr) == 4 else 2000 + int(yr)
         return numeric(month, day, full, match)
 
+    def year_month(match: re.Match) -> str:
+        yr, month = match["year"], int(match["mon"])
+        if int(match["mon"]) > int(yr[2:]):  # "2019-20" is a season, "2010-11" more likely one too
+            return match.group()
+        return f"{_MONTHS[month - 1]} {year(int(yr))}"
+
+    text = _DATE_IN_TOKEN.sub(" ", text)
     text = _ISO_TIME.sub(" at ", text)
     text = _ZULU.sub(" UTC", text)
     text = _ISO_DATE.sub(iso, text)
     text = _SLASH_DATE.sub(slash, text)
+    text = _YEAR_MONTH.sub(year_month, text)
     text = _MONTH_DAY.sub(month_day, text)
     return _DAY_MONTH.sub(day_month, text)
 
@@ -284,11 +296,27 @@ def read_times(text: str) -> str:
 
 # ----------------------------------------------------------------- versions
 
-_VERSION = re.compile(r"(?<![\w.])(?P<v>[vV])?(?P<parts>\d+(?:\.\d+){2,3})(?![\w]|\.\d)")
+# a pre-release tag: "-rc1", "-beta.2", "-dev", or Python's "a1", "b2", "rc3"
+_PRE_RELEASE = (
+    r"(?:-(?P<tag>rc|beta|alpha|dev|pre|preview|nightly|snapshot|SNAPSHOT|canary|final|stable|lts|LTS)(?:[.-]?(?P<tagn>\d+))?"
+    r"|(?P<ptag>a|b|rc|dev)(?P<ptagn>\d+))?"
+)
+_VERSION = re.compile(
+    r"(?<![\w.])(?P<v>[vV])?(?P<parts>\d+(?:\.\d+){2,3})" + _PRE_RELEASE + r"(?![\w]|\.\d)"
+)
 _SHORT_VERSION = re.compile(
     r"(?<![\w.])(?:(?P<v>[vV])|(?P<word>[Vv]ersion|[Rr]elease|Python|Rust|Java|Node|PHP|Ruby|Perl|HTTP|Go|iOS|macOS|Android|Windows)\s)"
-    r"(?P<parts>\d+\.\d+)(?![\w]|\.\d)"
+    r"(?P<parts>\d+\.\d+)" + _PRE_RELEASE + r"(?![\w]|\.\d)"
+    # "Python 3.11 and 3.12", "Rust 1.79, 1.80 or 1.81": the rest of a list of versions
+    r"(?P<more>(?:(?:,\s|,?\s(?:and|or|to)\s)\d+\.\d+(?![\w]|\.\d))*)"
 )
+_LISTED_VERSION = re.compile(r"\d+\.\d+")
+# "TLSv1.3", "HTTPv2": a protocol's name with its version glued on
+_GLUED_V = re.compile(r"(?<=[A-Z]{2})v(?=\d)")
+_BARE_V = re.compile(r"(?<![\w.])[vV](?P<parts>\d+)" + _PRE_RELEASE + r"(?![\w]|[.,]\d)")
+_TAG_WORDS = {
+    "rc": "release candidate", "a": "alpha", "b": "beta", "pre": "pre-release", "lts": "L-T-S", "snapshot": "snapshot",
+}
 
 
 def _version_words(parts: str) -> str:
@@ -297,17 +325,36 @@ def _version_words(parts: str) -> str:
 
 @_needs_digits
 def read_versions(text: str) -> str:
-    """1.75.0 -> "one point seventy-five point zero"; v2.3 -> "version two point three"."""
+    """1.75.0 -> "one point seventy-five point zero"; v2.3 -> "version two point three";
+    v1.2.3-rc1 -> "version one point two point three release candidate one"; v2 -> "version two"."""
+
+    def pre_release(match: re.Match) -> str:
+        tag, n = (match["tag"], match["tagn"]) if match["tag"] else (match["ptag"], match["ptagn"])
+        if not tag:
+            return ""
+        words = _TAG_WORDS.get(tag.lower(), tag.lower())
+        return f" {words}" + (f" {number(n)}" if n else "")
+
+    def version_word(match: re.Match) -> str:
+        before = match.string[max(0, match.start() - 8):match.start()].lower()
+        return "" if before.rstrip().endswith("version") else "version "
 
     def long_form(match: re.Match) -> str:
-        return ("version " if match["v"] else "") + _version_words(match["parts"])
+        lead = version_word(match) if match["v"] else ""
+        return lead + _version_words(match["parts"]) + pre_release(match)
 
     def short_form(match: re.Match) -> str:
-        word = "version" if match["v"] else match["word"]
-        return f"{word} {_version_words(match['parts'])}"
+        word = version_word(match).strip() if match["v"] else match["word"]
+        more = _LISTED_VERSION.sub(lambda m: _version_words(m.group()), match["more"] or "")
+        return f"{word} {_version_words(match['parts'])}{pre_release(match)}".strip() + more
 
+    def bare_v(match: re.Match) -> str:
+        return f"{version_word(match)}{number(match['parts'])}{pre_release(match)}"
+
+    text = _GLUED_V.sub(" v", text)
     text = _VERSION.sub(long_form, text)
-    return _SHORT_VERSION.sub(short_form, text)
+    text = _SHORT_VERSION.sub(short_form, text)
+    return _BARE_V.sub(bare_v, text)
 
 
 # ----------------------------------------------------------------- money
@@ -342,7 +389,7 @@ _SYMBOLS: dict[str, Currency] = {
     "₿": Currency("bitcoin", "bitcoin", None, None),
 }
 _CODES: dict[str, Currency] = {
-    "USD": _DOLLAR,
+    "USD": _SYMBOLS["US$"],
     "EUR": _SYMBOLS["€"],
     "GBP": _SYMBOLS["£"],
     "JPY": _SYMBOLS["¥"],
@@ -372,14 +419,19 @@ _SCALES = {
 _SCALE = r"(?:\s?(?P<scale>(?i:trillion|billion|million|thousand))|(?P<short>tn|bn|mn|mm|[mMbBkKtT]))(?![\w])"
 _SYMBOL = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
 _CODE = "|".join(_CODES)
+# "$306k (USD)", "$5 USD": the code says which dollar; the amount is read once, with that currency
+_CODE_AFTER_SYMBOL = r"(?:\s?\((?P<code>" + _CODE + r")\)|\s(?P<code2>" + _CODE + r")(?![\w]))?"
 _MONEY_SYMBOL = re.compile(
     r"(?P<neg>(?<![\w.])[-\u2212])?(?<![\w])(?P<cur>" + _SYMBOL + r")\s?(?P<a>" + AMOUNT + r")"
     r"(?:" + _TO + r"(?:" + _SYMBOL + r")?\s?(?P<b>" + AMOUNT + r"))?(?:" + _SCALE + r")?(?![\w.]\d)"
+    + _CODE_AFTER_SYMBOL
 )
 _MONEY_CODE_FIRST = re.compile(
-    r"(?<![\w])(?P<cur>" + _CODE + r")\s?(?P<a>" + AMOUNT + r")(?:" + _TO + r"(?P<b>" + AMOUNT + r"))?"
-    r"(?:" + _SCALE + r")?(?![\w.]\d)"
+    r"(?<![\w])(?P<cur>" + _CODE + r")\s?(?:" + _SYMBOL + r")?\s?(?P<a>" + AMOUNT + r")(?:" + _TO + r"(?:"
+    + _SYMBOL + r")?(?P<b>" + AMOUNT + r"))?(?:" + _SCALE + r")?(?![\w.]\d)"
 )
+# "Revenue (USD)": a currency code on its own in parentheses is the currency's name
+_LONE_CODE = re.compile(r"(?<=\()(?P<cur>" + _CODE + r")(?=\))")
 _MONEY_CODE_AFTER = re.compile(
     r"(?<![\w.])(?P<a>" + AMOUNT + r")(?:" + _TO + r"(?P<b>" + AMOUNT + r"))?(?:" + _SCALE + r")?"
     r"\s?(?P<cur>" + _CODE + r"|€)(?![\w])"
@@ -428,14 +480,21 @@ def _amount(match: re.Match, currency: Currency) -> str:
     return f"{sign}{cardinal(units)} {unit_word} and {cent_words}"
 
 
-@_needs_digits
 def read_money(text: str) -> str:
-    """$5 billion, $3.50, EUR 30, €30, £2.5m, 30 USD -> amounts with their currency in words."""
-    text = _MONEY_SYMBOL.sub(lambda m: _amount(m, _SYMBOLS[m["cur"]]), text)
+    """$5 billion, $3.50, EUR 30, €30, £2.5m, 30 USD, $306k (USD) -> amounts with their currency in words,
+    said once; "Revenue (USD)" -> "Revenue (U-S dollars)"."""
+    if not _DIGIT.search(text):
+        return _LONE_CODE.sub(lambda m: _CODES[m["cur"]].many, text) if "(" in text else text
+    def symbol(match: re.Match) -> str:
+        code = match["code"] or match["code2"]
+        return _amount(match, _CODES[code] if code else _SYMBOLS[match["cur"]])
+
     text = _MONEY_CODE_FIRST.sub(lambda m: _amount(m, _CODES[m["cur"]]), text)
-    return _MONEY_CODE_AFTER.sub(
+    text = _MONEY_SYMBOL.sub(symbol, text)
+    text = _MONEY_CODE_AFTER.sub(
         lambda m: _amount(m, _SYMBOLS["€"] if m["cur"] == "€" else _CODES[m["cur"]]), text
     )
+    return _LONE_CODE.sub(lambda m: _CODES[m["cur"]].many, text)
 
 
 # ----------------------------------------------------------------- percentages, scales, units
@@ -643,7 +702,7 @@ def _is_year(text: str) -> bool:
 
 _BETWEEN = re.compile(r"\b[Bb]etween\s+(?:the\s+years\s+)?$")
 _RANGE = re.compile(
-    r"(?<![\w.,/])(?P<a>" + AMOUNT + r")\s?[-\u2013\u2014]\s?(?P<b>" + AMOUNT + r")(?![\w/]|[.,]\d)"
+    r"(?<![\w.,/])(?<![A-Za-z]-)(?P<a>" + AMOUNT + r")\s?[-\u2013\u2014]\s?(?P<b>" + AMOUNT + r")(?![\w/]|[.,]\d)"
 )
 
 
@@ -705,9 +764,15 @@ def read_multiplication(text: str) -> str:
 _LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])-?(?=\d)|(?<=\d)(?=[A-Za-z])")
 
 
+# a hyphen next to a digit inside a word-like token ("x86-64", "5-year"): a join, not a range
+_TOKEN_HYPHEN = re.compile(r"(?<![\w-])[A-Za-z]\w*(?:-\w+)+")
+_DIGIT_HYPHEN = re.compile(r"(?<=\d)-|-(?=\d)")
+
+
 @_needs_digits
 def separate_letters_and_digits(text: str) -> str:
-    """COVID-19 -> "COVID 19"; 5G -> "5 G"; H2O -> "H 2 O": each part is read on its own."""
+    """COVID-19 -> "COVID 19"; 5G -> "5 G"; H2O -> "H 2 O"; x86-64 -> "x 86 64": each part is read on its own."""
+    text = _TOKEN_HYPHEN.sub(lambda m: _DIGIT_HYPHEN.sub(" ", m.group()), text)
     return _LETTER_DIGIT.sub(" ", text)
 
 

@@ -7,9 +7,9 @@ of its meaning (money must be read before bare numbers, dates before years).
 
 Every language runs the same text-level rules first (entities, markup, quotes,
 spaces) and last (emoji, stray symbols, tidy punctuation). In between come the
-language's own rules, looked up in a registry so other languages can be added
-with :func:`register_language`. English is built in; a language without rules
-of its own still has its numbers read by num2words when it supports them.
+language's own rules, looked up in the registry (languages.py) so other
+languages can be added with :func:`register_language`. English is built in; a
+language without rules of its own still has its numbers read by num2words.
 """
 
 from __future__ import annotations
@@ -17,12 +17,16 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 
-Rule = Callable[[str], str]
-#: Builds a language's rule list from the user's extra initialisms and acronyms.
-RuleFactory = Callable[[tuple[str, ...], tuple[str, ...]], list[Rule]]
+from .languages import _LANGUAGES, base_language, language_rules, languages, register_language
+from .rules import LanguageRules, Rule, RuleFactory
+
+__all__ = [
+    "BEFORE", "AFTER", "Rule", "RuleFactory", "base_language", "languages", "normalize",
+    "register_language", "rules_for", "tidy_written", "_LANGUAGES",
+]
 
 #: Characters that must never reach an engine: markup, not speech.
 MARKUP_CHARACTERS = "*_#`<>[]|"
@@ -145,67 +149,19 @@ def tidy_written(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-# ----------------------------------------------------------------- registry
-
-_LANGUAGES: dict[str, RuleFactory] = {}
-
-
-def register_language(code: str, factory: RuleFactory) -> None:
-    """Add or replace the rule list for a language code such as ``"en"`` or ``"de"``."""
-    _LANGUAGES[code.lower()] = factory
-    _pipeline.cache_clear()
-
-
-def languages() -> list[str]:
-    """Language codes with rules of their own."""
-    _ensure_builtin()
-    return sorted(_LANGUAGES)
-
-
-def base_language(language: str | None) -> str:
-    """``en-US``/``en_GB`` -> ``en``; empty -> ``en``."""
-    return (language or "en").replace("_", "-").split("-")[0].lower() or "en"
-
-
-def _ensure_builtin() -> None:
-    if "en" not in _LANGUAGES:
-        from . import english
-
-        _LANGUAGES.setdefault("en", english.rules)
-
-
-_DIGITS = re.compile(r"(?<![\d.,])-?\d+(?:[.,]\d+)?")
-
-
-def _generic_numbers(language: str) -> Rule:
-    from num2words import num2words
-
-    def read_numbers(text: str) -> str:
-        def say(match: re.Match) -> str:
-            token = match.group().replace(",", ".")
-            try:
-                return " " + num2words(float(token) if "." in token else int(token), lang=language) + " "
-            except (NotImplementedError, OverflowError, ValueError):
-                return match.group()
-
-        return _DIGITS.sub(say, text)
-
-    return read_numbers
+# ----------------------------------------------------------------- per language
 
 
 @lru_cache(maxsize=32)
-def _pipeline(language: str, initialisms: tuple[str, ...], acronyms: tuple[str, ...]) -> tuple[Rule, ...]:
-    _ensure_builtin()
-    factory = _LANGUAGES.get(language)
-    own = factory(initialisms, acronyms) if factory else [_generic_numbers(language)]
-    return (*BEFORE, *own, *AFTER)
+def _pipeline(language: LanguageRules, initialisms: tuple[str, ...], acronyms: tuple[str, ...]) -> tuple[Rule, ...]:
+    return (*BEFORE, *language.rules(initialisms, acronyms), *AFTER)
 
 
 def rules_for(
     language: str = "en", initialisms: Iterable[str] = (), acronyms: Iterable[str] = ()
 ) -> list[Rule]:
     """The full ordered rule list used for ``language``."""
-    return list(_pipeline(base_language(language), tuple(initialisms), tuple(acronyms)))
+    return list(_pipeline(language_rules(language), tuple(initialisms), tuple(acronyms)))
 
 
 def normalize(
@@ -220,6 +176,6 @@ def normalize(
     ``initialisms`` are extra all-capital words to spell out letter by letter
     (``"RFK"``); ``acronyms`` are extra ones to say as words (``"OPEC"``).
     """
-    for rule in _pipeline(base_language(language), tuple(initialisms), tuple(acronyms)):
+    for rule in _pipeline(language_rules(language), tuple(initialisms), tuple(acronyms)):
         text = rule(text)
     return text

@@ -15,6 +15,7 @@ from ..errors import ConfigError
 from ..models import Article, Block, PauseKind, Script, ScriptSection, Segment
 from .cleanup import drop_non_content, is_page_furniture
 from .lexicon import Lexicon, lexicon_files
+from .languages import spoken_words
 from .normalize import normalize, tidy_written
 from .sentences import split_sentences
 
@@ -22,8 +23,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_INTRO = "{title}."
 _PLACEHOLDERS = ("title", "show", "author")
-CODE_NOTE = "A code example is omitted here."
-NOTES_TITLE = "Notes"
 
 
 @dataclass
@@ -124,13 +123,6 @@ def _same_text(a: str, b: str) -> bool:
     return bool(a) and _ALNUM.sub("", a).casefold() == _ALNUM.sub("", b).casefold()
 
 
-def _join_words(items: list[str]) -> str:
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _fill(template: str, values: dict[str, str], setting: str) -> str | None:
     """The template filled in, or None when it names a placeholder that has no value."""
     try:
@@ -152,6 +144,7 @@ class _ScriptBuilder:
         self.options = options
         self.title = tidy_written(article.title)
         self.notes: list[tuple[str, str]] = []
+        self.words = spoken_words(options.language)
 
     # ------------------------------------------------------------ text
 
@@ -178,8 +171,8 @@ class _ScriptBuilder:
         for written in sentences:
             spoken = self.speak(written)
             if spoken:
-                if not _TERMINAL.search(spoken):  # list items, captions: end on a falling tone
-                    spoken += "."
+                if not _TERMINAL.search(spoken) and not spoken.endswith(","):
+                    spoken += "."  # list items, captions: end on a falling tone; a comma carries on
                 out.append(Segment("sentence", spoken, written, "sentence"))
         if not out:
             return out
@@ -200,7 +193,8 @@ class _ScriptBuilder:
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             kind = block.kind
             if kind == "code":
-                out.append(Segment("sentence", self.speak(CODE_NOTE), CODE_NOTE, "paragraph"))
+                note = self.words.code_omitted
+                out.append(Segment("sentence", self.speak(note), note, "paragraph"))
             elif kind == "table":
                 out.extend(self.table(block))
             elif kind == "image":
@@ -212,11 +206,11 @@ class _ScriptBuilder:
                     if caption and not is_page_furniture(caption):
                         text = caption
                     i += 1
-                out.extend(self.labelled(text, "Image:"))
+                out.extend(self.labelled(text, self.words.image))
             elif kind == "caption":
                 text = tidy_written(block.text)
                 if not (self.options.drop_non_content and is_page_furniture(text)):
-                    out.extend(self.labelled(text, "Image:"))
+                    out.extend(self.labelled(text, self.words.image))
             else:
                 out.extend(self.text_block(block, nxt))
             i += 1
@@ -247,8 +241,8 @@ class _ScriptBuilder:
             pause: PauseKind = "item" if nxt is not None and nxt.kind == "list_item" else "paragraph"
             return self.segments(sentences, pause)
         if block.kind == "quote":
-            suffix = "End quote." if len(sentences) > 1 else ""
-            return self.segments(sentences, "paragraph", prefix="Quote:", suffix=suffix)
+            suffix = self.words.end_quote if len(sentences) > 1 else ""
+            return self.segments(sentences, "paragraph", prefix=self.words.quote, suffix=suffix)
         return self.segments(sentences, "paragraph")
 
     def table(self, block: Block) -> list[Segment]:
@@ -259,18 +253,20 @@ class _ScriptBuilder:
             return out
         header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([], rows)
         columns = max(len(row) for row in rows)
-        count = f"{len(body)} row{'s' if len(body) != 1 else ''}"
+        words = self.words
+        count = words.row_count(len(body))
         small = len(body) <= self.options.table_rows_read and columns <= self.options.table_columns_read
         if not small:
-            about = f" comparing {_join_words(header)}" if header else f" and {columns} columns"
-            out.extend(self.segments([f"A table with {count}{about}."], "paragraph"))
+            summary = (words.table_comparing.format(rows=count, columns=words.join(header)) if header
+                       else words.table_columns.format(rows=count, columns=columns))
+            out.extend(self.segments([summary], "paragraph"))
             return out
-        out.extend(self.segments([f"A table with {count}."], "sentence"))
+        out.extend(self.segments([words.table.format(rows=count)], "sentence"))
         for number, row in enumerate(body, start=1):
             cells = [f"{name}, {value}" if name else value
                      for name, value in zip_longest(header, row, fillvalue="") if value]
             if cells:
-                out.extend(self.segments([f"Row {number}: {'; '.join(cells)}."], "item"))
+                out.extend(self.segments([words.row.format(number=number, cells="; ".join(cells))], "item"))
         if out:
             out[-1] = Segment(out[-1].kind, out[-1].spoken, out[-1].written, "paragraph")
         return out
@@ -287,7 +283,7 @@ class _ScriptBuilder:
 
     def build(self) -> Script:
         intro = (self.fill(self.options.intro_template, "intro_template")
-                 or self.fill(DEFAULT_INTRO, "intro") or "Untitled.")
+                 or self.fill(DEFAULT_INTRO, "intro") or self.words.untitled)
         lede = ScriptSection(None, 1, [Segment("title", self.speak(intro), intro, "heading")])
         sections = [lede]
         for section in self.article.walk():
@@ -299,14 +295,15 @@ class _ScriptBuilder:
                 sections[-1].segments.extend(body)
                 continue
             level = 1 if section.level <= 1 else 2
-            heading = Segment("heading", self.speak(title) or "Next section.", title, "heading")
+            heading = Segment("heading", self.speak(title) or self.words.next_section, title, "heading")
             sections.append(ScriptSection(title, level, [heading, *body]))
 
         if self.notes and self.options.footnotes == "end":
-            notes = ScriptSection(NOTES_TITLE, 1, [Segment("heading", NOTES_TITLE, NOTES_TITLE, "heading")])
+            title = self.words.notes
+            notes = ScriptSection(title, 1, [Segment("heading", title, title, "heading")])
             for label, text in self.notes:
                 sentences = split_sentences(text, self.options.language)
-                name = f"Note {label}:" if label.isdigit() else "Note:"
+                name = self.words.note.format(label=label) if label.isdigit() else self.words.note_unnumbered
                 notes.segments.extend(self.segments(sentences, "item", prefix=self.speak(name)))
             sections.append(notes)
 

@@ -13,14 +13,7 @@ from functools import lru_cache
 import pysbd
 from pysbd.languages import LANGUAGE_CODES
 
-from .normalize import base_language
-
-# pysbd splits after these even when a number or a lower-case word follows ("approx. 5").
-_NON_FINAL = re.compile(
-    r"(?:\b(?:approx|appr|ca|cf|No|no|Nos|vs|v|p|pp|vol|Vol|ch|Ch|fig|Fig|sec|Sec|Art|art|para|est|Est|incl|excl|esp|viz)"
-    r"|\b(?:e\.g|i\.e|a\.k\.a))\.\s*$"
-)
-
+from .languages import base_language, language_rules
 
 @lru_cache(maxsize=8)
 def _segmenter(language: str) -> pysbd.Segmenter:
@@ -39,6 +32,7 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     text = " ".join(text.split())
     if not text:
         return []
+    non_final = language_rules(language).non_final
     spans: list[list[int]] = []
     for span in _segmenter(base_language(language)).segment(text):
         piece = text[span.start:span.end].strip()
@@ -46,7 +40,7 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
             continue
         if spans:
             previous = text[spans[-1][0]:spans[-1][1]]
-            if _NON_FINAL.search(previous) or piece[0].islower() or not any(ch.isalnum() for ch in piece):
+            if (non_final is not None and non_final.search(previous)) or piece[0].islower() or not any(ch.isalnum() for ch in piece):
                 spans[-1][1] = span.end
                 continue
         spans.append([span.start, span.end])

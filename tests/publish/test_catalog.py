@@ -186,9 +186,9 @@ def test_delete_episode_files_removes_only_that_episode(tmp_path):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(slug)
     removed = delete_episode_files(tmp_path, "drop")
-    assert len(removed) == 4
+    assert sorted(removed) == sorted(episode_files(tmp_path, "drop").values())
     assert sorted(p.name for p in (tmp_path / "episodes").iterdir()) == [
-        "keep.chapters.json", "keep.mp3", "keep.srt", "keep.vtt"]
+        "keep.chapters.json", "keep.embed.html", "keep.html", "keep.jpg", "keep.mp3", "keep.srt", "keep.vtt"]
 
 
 def test_feed_guid_is_set_once(tmp_path):

@@ -250,3 +250,22 @@ def test_options_from_show_config(tmp_path):
     assert (options.show, options.author, options.intro_template) == ("Rail Weekly", "Lena", "{show}: {title}.")
     article = Article(title="Wien to Praha", sections=[Section(None, 1, [para("It runs nightly.")])])
     assert build_script(article, options).sections[0].spoken[0] == "Rail Weekly: Veen to Prah-ha."
+
+
+def test_words_the_pipeline_adds_come_from_the_language():
+    from audiocast.speech import english
+    from audiocast.speech.languages import _LANGUAGES, register_language
+    from audiocast.speech.rules import LanguageRules, SpokenWords
+
+    words = SpokenWords(image="Bild:", quote="Zitat:", end_quote="Zitat Ende.", code_omitted="Hier steht Code.")
+    register_language("xx", LanguageRules("xx", english.rules, words))
+    try:
+        article = Article(title="Nachtzug", sections=[Section(None, 1, [
+            Block("image", "Ein Zug im Schnee"), Block("quote", "Er kam. Er fuhr."), Block("code", "x = 1"),
+        ])])
+        spoken = build_script(article, ScriptOptions(language="xx-CH")).sections[0].spoken
+        assert spoken[1:] == ["Bild: Ein Zug im Schnee.", "Zitat: Er kam.", "Er fuhr. Zitat Ende.", "Hier steht Code."]
+        english_script = build_script(article).sections[0].spoken
+        assert english_script[1].startswith("Image:") and english_script[-1] == "A code example is omitted here."
+    finally:
+        _LANGUAGES.pop("xx")
