@@ -139,8 +139,9 @@ def test_switching_back_to_mp3_replaces_the_file(show):
     """Runs last: the same article in another format is one episode with one audio file."""
     root, out, _, _ = show
     audiocast("convert", "ferry.md", "-o", "out", cwd=root)
-    audio = sorted(p.name for p in (out / "episodes").glob("the-ferry-at-dawn.m*"))
-    assert audio == ["the-ferry-at-dawn.mp3"]
+    audio = sorted(p.name for p in (out / "episodes").glob("the-ferry-at-dawn*")
+                   if p.suffix in (".mp3", ".m4a", ".m4b"))
+    assert len(audio) == 1 and audio[0].endswith(".mp3")  # a re-rendered episode's name carries its version
     feed = (out / "feed.xml").read_text()
-    assert 'the-ferry-at-dawn.mp3"' in feed and 'type="audio/mpeg"' in feed and ".m4b" not in feed
+    assert f'{audio[0]}"' in feed and 'type="audio/mpeg"' in feed and ".m4b" not in feed
     assert "no problems" in audiocast("feed", "--check", "-o", "out", cwd=root).stdout
