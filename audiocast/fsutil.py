@@ -156,3 +156,17 @@ def remove_stale_temporaries(folders: Iterable[str | Path]) -> list[Path]:
                 continue
             removed.append(path)
     return removed
+
+
+#: moves the segment cache (and what is cached beside it) elsewhere
+CACHE_ENV = "AUDIOCAST_CACHE_DIR"
+
+
+def default_cache_dir() -> Path:
+    """The segment cache's folder: AUDIOCAST_CACHE_DIR, else the user's cache folder."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("audiocast")) / "segments"

@@ -160,15 +160,9 @@ def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode |
         _, existing = catalog.find_article(article)
     if existing is None or existing.content_hash != digest:
         return None
+    from .publish.catalog import published_files_exist
+
     return existing if published_files_exist(Path(out_dir), existing) else None
-
-
-def published_files_exist(out_dir: Path, episode: Episode) -> bool:
-    """Whether the files the feed points at (audio, transcripts, chapters) are in the folder."""
-    from .publish.catalog import episode_files
-
-    files = episode_files(Path(out_dir), episode)
-    return all(path.exists() for kind, path in files.items() if kind in ("audio", "vtt", "srt", "chapters"))
 
 
 def with_resolved_paths(show: ShowConfig) -> ShowConfig:

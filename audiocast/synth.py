@@ -26,9 +26,9 @@ from pathlib import Path
 
 from .engines.base import Engine, VoiceSettings, create_engine
 from .errors import SynthesisError
+from .fsutil import default_cache_dir
 from .models import Clip
 
-CACHE_ENV = "AUDIOCAST_CACHE_DIR"
 CACHE_MAX_ENV = "AUDIOCAST_CACHE_MAX_MB"
 DEFAULT_CACHE_MAX_BYTES = 2 * 1024**3
 _MAGIC = b"ACPCM1"
@@ -47,15 +47,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
-
-
-def default_cache_dir() -> Path:
-    configured = os.environ.get(CACHE_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("audiocast")) / "segments"
 
 
 @dataclass

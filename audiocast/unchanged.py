@@ -87,8 +87,7 @@ def unchanged_source(out_dir: Path, source: str, settings: str) -> Episode | Non
     path = local_source(source)
     if path is None or not (Path(out_dir) / "audiocast.db").exists():
         return None
-    from .pipeline import published_files_exist
-    from .publish.catalog import Catalog
+    from .publish.catalog import Catalog, published_files_exist
 
     with Catalog(out_dir) as catalog:
         stored = catalog.get_meta(_META_PREFIX + str(path))

@@ -38,7 +38,7 @@ def _detection_file(sample: str) -> Path:
     """Where the language found for this sample is kept, beside the segment cache:
     loading the classifier costs more (about half a second) than re-converting an
     edited article's changed sentences, and the sample rarely changes with an edit."""
-    from ..synth import default_cache_dir
+    from ..fsutil import default_cache_dir
 
     digest = hashlib.sha256(sample.encode()).hexdigest()
     return default_cache_dir() / "languages" / digest[:2] / f"{digest}.lang"

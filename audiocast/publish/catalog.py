@@ -203,6 +203,12 @@ def episode_files(out_dir: str | Path, episode: Episode | str, *, audio_ext: str
     }
 
 
+def published_files_exist(out_dir: str | Path, episode: Episode) -> bool:
+    """Whether the files the feed points at (audio, transcripts, chapters) are in the folder."""
+    files = episode_files(Path(out_dir), episode)
+    return all(path.exists() for kind, path in files.items() if kind in ("audio", "vtt", "srt", "chapters"))
+
+
 def relative_files(out_dir: str | Path, files: dict[str, Path]) -> dict[str, str]:
     """``files`` as Episode.files stores them: POSIX paths relative to the output folder."""
     out_dir = Path(out_dir)
