@@ -452,10 +452,6 @@ class Catalog:
         row = self.conn.execute("SELECT * FROM episodes WHERE slug = ?", (slug,)).fetchone()
         return self._row_to_episode(row) if row else None
 
-    def source_key_of(self, slug: str) -> str | None:
-        row = self.conn.execute("SELECT source_key FROM episodes WHERE slug = ?", (slug,)).fetchone()
-        return row[0] if row else None
-
     def episodes(self, limit: int | None = None) -> list[Episode]:
         """All episodes, newest first (by first publication date)."""
         sql = "SELECT * FROM episodes ORDER BY published DESC, id DESC"
