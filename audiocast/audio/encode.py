@@ -45,25 +45,11 @@ def encode_mp3(samples: np.ndarray, sample_rate: int, bitrate_kbps: int = 96) ->
         raise AudioError("cannot encode an empty recording")
     inverse = np.float32(1 / _LAME_CBR_SCALE.get(bitrate_kbps, 0.95))
     resample = ["-af", resample_filter(SAMPLE_RATE)] if sample_rate != SAMPLE_RATE else []
-    with tempfile.TemporaryDirectory(prefix="audiocast-mp3-") as tmp:
-        out = Path(tmp) / "episode.mp3"
-        with open(Path(tmp) / "ffmpeg.log", "w+b") as log:
-            ffmpeg = subprocess.Popen(
-                [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-                 "-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
-                 "-map_metadata", "-1", *resample, "-ac", "1",
-                 "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
-                 "-compression_level", str(LAME_QUALITY),
-                 "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3", str(out)],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
-            )
-            feed_samples(ffmpeg.stdin, samples, inverse)
-            code = ffmpeg.wait()
-            if code != 0:
-                log.seek(0)
-                lines = log.read().decode(errors="replace").strip().splitlines()
-                raise AudioError(f"ffmpeg failed: {lines[-1] if lines else 'exit ' + str(code)}")
-        return out.read_bytes()
+    return _encode(samples, sample_rate, "episode.mp3", lambda tmp: [
+        "-map_metadata", "-1", *resample, "-ac", "1",
+        "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
+        "-compression_level", str(LAME_QUALITY),
+        "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3"], scale=inverse)
 
 
 def encode_m4a(samples: np.ndarray, sample_rate: int, bitrate_kbps: int = 96,
@@ -79,21 +65,29 @@ def encode_m4a(samples: np.ndarray, sample_rate: int, bitrate_kbps: int = 96,
     if not len(samples):
         raise AudioError("cannot encode an empty recording")
     resample = ["-af", resample_filter(SAMPLE_RATE)] if sample_rate != SAMPLE_RATE else []
-    with tempfile.TemporaryDirectory(prefix="audiocast-m4a-") as tmp:
-        out = Path(tmp) / "episode.m4a"
-        metadata = Path(tmp) / "chapters.txt"
+
+    def arguments(tmp: Path) -> list[str]:
+        metadata = tmp / "chapters.txt"
         metadata.write_text(ffmetadata_chapters(chapters), encoding="utf-8")
+        return ["-f", "ffmetadata", "-i", str(metadata),
+                "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", *resample, "-ac", "1",
+                "-c:a", "aac", "-b:a", f"{bitrate_kbps}k", "-brand", brand,
+                "-movflags", "+faststart", "-f", "ipod"]
+
+    return _encode(samples, sample_rate, "episode.m4a", arguments)
+
+
+def _encode(samples: np.ndarray, sample_rate: int, name: str, arguments, scale: float = 1.0) -> bytes:
+    """Stream float samples into ffmpeg with ``arguments(tmp)`` (the options after the raw
+    input), into a seekable temporary file ``name``, and return its bytes."""
+    with tempfile.TemporaryDirectory(prefix="audiocast-encode-") as tmp:
+        out = Path(tmp) / name
+        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                   "-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
+                   *arguments(Path(tmp)), str(out)]
         with open(Path(tmp) / "ffmpeg.log", "w+b") as log:
-            ffmpeg = subprocess.Popen(
-                [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-                 "-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
-                 "-f", "ffmetadata", "-i", str(metadata),
-                 "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", *resample, "-ac", "1",
-                 "-c:a", "aac", "-b:a", f"{bitrate_kbps}k", "-brand", brand,
-                 "-movflags", "+faststart", "-f", "ipod", str(out)],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
-            )
-            feed_samples(ffmpeg.stdin, samples)
+            ffmpeg = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
+            feed_samples(ffmpeg.stdin, samples, scale)
             code = ffmpeg.wait()
             if code != 0:
                 log.seek(0)

@@ -229,14 +229,7 @@ def delete_episode_files(out_dir: str | Path, episode: Episode | str) -> list[Pa
             match = _OWNED_FILE.match(path.name)
             if match and match["slug"] == slug and match["version"]:
                 paths.add(path)
-    removed = []
-    for path in sorted(paths):
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            continue
-        removed.append(path)
-    return removed
+    return _unlink(sorted(paths))
 
 
 def remove_unreferenced_files(out_dir: str | Path, episodes: list[Episode]) -> list[Path]:
@@ -249,10 +242,14 @@ def remove_unreferenced_files(out_dir: str | Path, episodes: list[Episode]) -> l
         return []
     used = {path.name for episode in episodes for path in episode_files(out_dir, episode).values()}
     used |= {f"{episode.slug}.png" for episode in episodes if not episode.files}
+    return _unlink([path for path in folder.iterdir()
+                    if path.name not in used and _OWNED_FILE.match(path.name) and path.is_file()])
+
+
+def _unlink(paths: list[Path]) -> list[Path]:
+    """Delete ``paths``; return those that were there."""
     removed = []
-    for path in folder.iterdir():
-        if path.name in used or not _OWNED_FILE.match(path.name) or not path.is_file():
-            continue
+    for path in paths:
         try:
             path.unlink()
         except FileNotFoundError:
