@@ -237,6 +237,14 @@ def _date_text(episode: Episode) -> tuple[str, str]:
     return published.isoformat(), f"{published.day} {published.strftime('%B %Y')}"
 
 
+def _meta_line(episode: Episode) -> str:
+    """The episode's date, duration and author, as the index and its page show them."""
+    stamp, date_text = _date_text(episode)
+    return (f'<p class="meta"><time datetime="{stamp}">{date_text}</time>'
+            f" · {spoken_duration(episode.duration_s)}"
+            + (f" · {escape(episode.author)}" if episode.author else "") + "</p>")
+
+
 def _head(show: ShowConfig, title: str, page: str, description: str | None = None,
           feed: bool = True) -> list[str]:
     language = escape(show.language)
@@ -319,13 +327,10 @@ def _index_entry(show: ShowConfig, episode: Episode, out_dir: Path, page: str) -
     title = escape(episode.title)
     audio_href = _href(paths["audio"].relative_to(out_dir), page)
     player_id = f"player-{slug}"
-    stamp, date_text = _date_text(episode)
     html = [
         f'<article id="episode-{slug}" aria-labelledby="title-{slug}">',
         f'<h3 id="title-{slug}"><a href="{_href(episode_page_name(slug), page)}">{title}</a></h3>',
-        f'<p class="meta"><time datetime="{stamp}">{date_text}</time>'
-        f" · {spoken_duration(episode.duration_s)}"
-        + (f" · {escape(episode.author)}" if episode.author else "") + "</p>",
+        _meta_line(episode),
     ]
     if episode.description:
         html.append(f"<p>{escape(episode.description)}</p>")
@@ -455,7 +460,6 @@ def render_episode_page(out_dir: str | Path, show: ShowConfig, episode: Episode,
     title = escape(episode.title)
     audio_href = _href(paths["audio"].relative_to(out_dir), page)
     player_id = "audio"
-    stamp, date_text = _date_text(episode)
     art = episode_art_path(out_dir, episode) or cover_path(out_dir)
     text, cues = _text_html(data)
     html = _head(show, f"{episode.title} · {show.title}", page, episode.description) + [
@@ -469,9 +473,7 @@ def render_episode_page(out_dir: str | Path, show: ShowConfig, episode: Episode,
         "<div>",
         f'<p class="show-link"><a href="{_href(SITE_NAME, page)}">{escape(show.title)}</a></p>',
         f"<h1>{title}</h1>",
-        f'<p class="meta"><time datetime="{stamp}">{date_text}</time>'
-        f" · {spoken_duration(episode.duration_s)}"
-        + (f" · {escape(episode.author)}" if episode.author else "") + "</p>",
+        _meta_line(episode),
     ]
     if episode.description:
         html.append(f'<p class="description">{escape(episode.description)}</p>')
