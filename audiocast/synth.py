@@ -71,6 +71,8 @@ class SegmentCache:
         self.max_bytes = max_bytes or (int(env_max) * 1024**2 if env_max else DEFAULT_CACHE_MAX_BYTES)
         self._written = 0
         self._lock = threading.Lock()
+        #: entries a render is about to read back, which pruning leaves alone
+        self._pinned: set[Path] = set()
 
     @staticmethod
     def key(namespace: str, text: str) -> str:
@@ -115,6 +117,15 @@ class SegmentCache:
                 self._written = 0
                 self.prune()
 
+    def pin(self, namespace: str, text: str) -> None:
+        """Keep this entry through pruning until ``unpin``."""
+        with self._lock:
+            self._pinned.add(self._path(namespace, text))
+
+    def unpin(self, namespace: str, text: str) -> None:
+        with self._lock:
+            self._pinned.discard(self._path(namespace, text))
+
     def _entries(self) -> list[tuple[float, int, Path]]:
         entries = []
         if not self.root.exists():
@@ -140,6 +151,8 @@ class SegmentCache:
         for _, size, path in entries:
             if total <= limit:
                 break
+            if path in self._pinned:
+                continue
             path.unlink(missing_ok=True)
             total -= size
             removed += 1
@@ -254,15 +267,32 @@ class Synthesizer:
         done = total - len(missing)
         if progress:
             progress(done, total)
+        # clips the workers make are read back from the cache once the workers are done,
+        # so that this process does not hold a long article's audio beside their memory
+        spill = len(missing) >= POOL_THRESHOLD
+        spilled: list[str] = []
         for chunk, clip in self._synthesize(missing):
+            if spill:
+                self.cache.pin(self.namespace, chunk)
             self.cache.put(self.namespace, chunk, clip)
-            found[chunk] = clip
+            if spill:
+                spilled.append(chunk)
+            else:
+                found[chunk] = clip
             self.synthesized += 1
             done += 1
             if progress:
                 progress(done, total)
         if self.release_after_render:
             self.close()  # no more work: free the workers' memory before the audio is assembled
+        for chunk in spilled:
+            clip = self.cache.get(self.namespace, chunk)
+            self.cache.unpin(self.namespace, chunk)
+            if clip is None:
+                raise SynthesisError(f"the segment cache lost a clip it had just stored: {chunk[:60]!r}")
+            found[chunk] = clip
+        if spilled:
+            self.cache.prune()  # what pinning kept past the bound
         return [_join([found[c] for c in chunks], self.engine) for chunks in chunked]
 
     def _synthesize(self, chunks: list[str]) -> Iterable[tuple[str, Clip]]:

@@ -87,6 +87,19 @@ def test_process_pool_gives_the_same_clips(tmp_path, engine):
         assert abs(pooled_clip.duration_ms - local_clip.duration_ms) < 250
 
 
+def test_a_pooled_render_comes_back_whole_even_when_the_cache_is_too_small_for_it(tmp_path, engine):
+    # the workers' clips are read back from the cache after synthesis; pruning a cache
+    # far smaller than the article must not lose any of them before they are read
+    texts = [f"Harbor light number {n} is lit at dusk." for n in range(14)]
+    cache = SegmentCache(tmp_path / "c", max_bytes=50_000)
+    with Synthesizer(VoiceSettings(), jobs=2, cache=cache, engine=engine) as synth:
+        clips = synth.render(texts)
+    assert synth.synthesized == len(texts)
+    assert all(clip.duration_ms > 800 for clip in clips)
+    assert len({clip.pcm for clip in clips}) == len(texts)
+    assert cache.stats().size_bytes <= 50_000  # the pinned clips were pruned afterwards
+
+
 def test_cache_is_bounded_least_recently_used_first(tmp_path):
     cache = SegmentCache(tmp_path / "c", max_bytes=10**9)
     clip = Clip(pcm=b"\1\0" * 5000, sample_rate=22050)
