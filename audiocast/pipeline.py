@@ -8,6 +8,8 @@ conversion therefore leaves everything already published as it was.
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -106,6 +108,8 @@ def publish_episode(out_dir: Path, show: ShowConfig, article: Article, rendered:
         )
         episode = catalog.upsert(episode, key)
         catalog.save_timeline(episode.guid, page_data(rendered.script, rendered.timeline))
+        if rendered.mastering:
+            catalog.set_meta(MASTERING_PREFIX + episode.guid, json.dumps(rendered.mastering, sort_keys=True))
         fault_point("catalog-written")
         if feed:
             republish(out_dir, show, catalog)
@@ -163,6 +167,27 @@ def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode |
     from .publish.catalog import published_files_exist
 
     return existing if published_files_exist(Path(out_dir), existing) else None
+
+
+#: catalog meta key (+ episode guid) of the mastering an episode was last rendered with
+MASTERING_PREFIX = "mastering:"
+
+
+def prior_mastering(out_dir: Path, article: Article) -> dict | None:
+    """How this article's published episode was mastered (gain, bumper level), so a
+    re-render can keep it and re-encode only the pieces that changed; None if new."""
+    from .publish.catalog import Catalog
+
+    if not (Path(out_dir) / "audiocast.db").exists():
+        return None
+    with Catalog(out_dir) as catalog:
+        _, existing = catalog.find_article(article)
+        raw = catalog.get_meta(MASTERING_PREFIX + existing.guid) if existing else None
+    try:
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def with_resolved_paths(show: ShowConfig) -> ShowConfig:
@@ -304,7 +329,8 @@ def convert(
                 on_note(source, art_note)
         cover = (art, "image/jpeg") if art else _episode_cover(out_dir, show)
         job = RenderJob(article=article, show=show, voice=voice, cover=cover[0], cover_mime=cover[1],
-                        episode_art=art is not None, verify=verify)
+                        episode_art=art is not None, verify=verify,
+                        mastering=None if force else prior_mastering(out_dir, article))
         articles[source] = article
         work.append((source, job, script))
         if on_start:

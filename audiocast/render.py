@@ -34,6 +34,9 @@ class RenderJob:
     cover_mime: str = "image/jpeg"
     episode_art: bool = False  # the cover is this episode's own art (from the article)
     verify: bool = False  # check every clip with the recognizer; re-synthesize those heard wrongly
+    #: the mastering of this episode's last render (audio/pieces.py Mastering.to_dict), whose
+    #: gain a re-render keeps while the loudness stays in tolerance; None renders afresh
+    mastering: dict | None = None
 
 
 @dataclass
@@ -54,6 +57,8 @@ class RenderedEpisode:
     extension: str = "mp3"  # the episode file's, from its format (audio/formats.py)
     media_type: str = "audio/mpeg"
     verify_report: VerifyReport | None = None  # what --verify found, when it was asked for
+    mastering: dict | None = None  # how it was mastered, for the next render (RenderJob.mastering)
+    pieces: tuple[int, int] = (1, 0)  # pieces the audio was made in, and how many were reused
 
 
 def script_options(show: ShowConfig, article: Article | None = None):
@@ -105,9 +110,13 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
     says how many of them the engine made."""
     from .audio import assemble, normalize_loudness
     from .audio.formats import get_format
+    from .audio.pieces import Mastering, PieceStore, cut_granularity, render_pieces
     from .publish.tags import EpisodeTags
     from .publish.transcript import to_chapters_json, to_srt, to_vtt
 
+    from .audio.loudness import load_meter_in_background
+
+    load_meter_in_background()
     article, show = job.article, job.show
     production = show.production
     episode_format = get_format(production.format)
@@ -120,10 +129,15 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
     verify_report = None
     if job.verify:
         clips, verify_report = verify_episode_clips(job, segments, clips)
+    prior = Mastering.from_dict(job.mastering)
+    rate = max(clip.sample_rate for clip in clips) if clips else 0
+    pieces = episode_format.name == "mp3" and cut_granularity(rate) is not None
+    if prior is not None and not (pieces and prior.fits(production.loudness_lufs, production.true_peak_db,
+                                                         rate, production.bitrate_kbps)):
+        prior = None
     # work at the voice's own rate; the encoder resamples to 44.1 kHz (half the memory)
-    assembled = assemble(script, clips, production, sample_rate=None)
-    samples = normalize_loudness(assembled.samples, assembled.sample_rate, production.loudness_lufs,
-                                 production.true_peak_db, out=assembled.samples)
+    assembled = assemble(script, clips, production, sample_rate=None,
+                         voice_lufs=prior.voice_lufs if prior else None)
     tags = EpisodeTags(
         title=article.title,
         author=article.author or show.author,
@@ -135,8 +149,20 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         cover_mime=job.cover_mime,
         language=article.language or show.language,
     )
-    audio = episode_format.render(samples, assembled.sample_rate, production.bitrate_kbps,
-                                  assembled.timeline, tags)
+    mastering, made = None, (1, 0)
+    if pieces:
+        result = render_pieces(assembled.samples, assembled.sample_rate, assembled.cuts,
+                               target_lufs=production.loudness_lufs, true_peak_db=production.true_peak_db,
+                               bitrate_kbps=production.bitrate_kbps, voice_lufs=assembled.voice_lufs,
+                               prior=prior, store=PieceStore(synthesizer.cache.root), jobs=synthesizer.jobs)
+        audio = episode_format.tag(result.mp3, tags, assembled.timeline)
+        mastering = result.mastering.to_dict() if result.mastering else None
+        made = (result.pieces, result.reused)
+    else:
+        samples = normalize_loudness(assembled.samples, assembled.sample_rate, production.loudness_lufs,
+                                     production.true_peak_db, out=assembled.samples)
+        audio = episode_format.render(samples, assembled.sample_rate, production.bitrate_kbps,
+                                      assembled.timeline, tags)
     timeline = assembled.timeline
     language = article.language or show.language
     return RenderedEpisode(
@@ -154,6 +180,8 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         extension=episode_format.extension,
         media_type=episode_format.media_type,
         verify_report=verify_report,
+        mastering=mastering,
+        pieces=made,
     )
 
 

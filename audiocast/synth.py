@@ -130,7 +130,8 @@ class SegmentCache:
         entries = []
         if not self.root.exists():
             return entries
-        for path in self.root.glob("*/*/*.pcm"):
+        # clips, and the encoded episode pieces kept beside them (audio/pieces.py)
+        for path in [*self.root.glob("*/*/*.pcm"), *self.root.glob("*/*/*.piece")]:
             try:
                 st = path.stat()
             except FileNotFoundError:

@@ -3,6 +3,7 @@ be, and an unchanged file is recognized from its bytes and the settings."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -44,6 +45,11 @@ def audiocast(*args: str, cwd: Path) -> str:
                           capture_output=True, text=True, cwd=cwd, timeout=600)
     assert done.returncode == 0, done.stderr
     return done.stdout + done.stderr
+
+
+def pieces_stored() -> set[Path]:
+    """The encoded episode pieces in the session's cache (audio/pieces.py)."""
+    return set((Path(os.environ["AUDIOCAST_CACHE_DIR"]) / "pieces").glob("*/*.piece"))
 
 
 def episode(out: Path) -> Path:
@@ -103,9 +109,12 @@ def test_a_changed_setting_renders_the_episode_again(converted, tmp_path):
 def test_an_edited_episode_equals_a_fresh_render_of_the_edited_article(converted, tmp_path):
     work, article, _ = converted
     article.write_text(ARTICLE.replace(*EDIT), encoding="utf-8")
+    pieces = pieces_stored()
     said = audiocast("convert", str(article), "-o", "out", cwd=work)
     assert "published" in said
     edited = episode(work / "out")
+    # the episode is made in three pieces, one per section: only the edited one is new
+    assert len(pieces_stored() - pieces) == 1
 
     # the same article rendered from scratch into a new folder: every step of the episode
     # (layout, loudness, encoding, tags, transcripts) done again from the clips

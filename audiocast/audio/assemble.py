@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,6 +39,7 @@ from .bumpers import Bumpers, load_bumpers
 from .decode import pcm16_to_samples, resample_with_ffmpeg
 from .dsp import fade_edges, resample
 from .loudness import integrated_loudness
+from .pieces import PIECE_TARGET_S, SILENT_BEFORE_CUT, cut_granularity
 
 SAMPLE_RATE = 44100
 #: bumpers sit this many LU under the voice, so they frame the speech without competing
@@ -73,6 +74,10 @@ class AssembledAudio:
     samples: np.ndarray
     sample_rate: int
     timeline: Timeline
+    #: where the episode may be cut into pieces mastered and encoded on their own
+    #: (audio/pieces.py): sample positions in silence, on whole MP3 frames
+    cuts: list[int] = field(default_factory=list)
+    voice_lufs: float = -math.inf  # the voice's loudness, which the bumpers are set against
 
     @property
     def duration_s(self) -> float:
@@ -80,7 +85,7 @@ class AssembledAudio:
 
 
 def assemble(script: Script, clips: list[Clip], production: Production,
-             sample_rate: int | None = SAMPLE_RATE) -> AssembledAudio:
+             sample_rate: int | None = SAMPLE_RATE, voice_lufs: float | None = None) -> AssembledAudio:
     """Join the clips (one per segment, in ``script.segments()`` order) with pauses and
     bumpers into one track, and build its Timeline.
 
@@ -104,9 +109,29 @@ def assemble(script: Script, clips: list[Clip], production: Production,
 
     track = _Track(rate, _capacity(script, clips, bumpers, pacing, rate, final))
     slots: list[tuple[np.ndarray, int]] = []  # bumpers, written once the voice is measured
+    step = cut_granularity(rate) if final % rate == 0 else None
+    cuts: list[int] = []
+    sound_end = 0  # where the last clip or bumper ends
 
     def bumper(sound: np.ndarray) -> None:
+        nonlocal sound_end
         slots.append((sound, track.skip((len(sound) * rate + final // 2) // final)))
+        sound_end = track.length
+
+    def cut() -> None:
+        """A cut at the next whole frame of this silence, when it is long enough: the
+        silence grows by under a frame so that what follows starts one frame after a
+        frame boundary, wherever that falls, and a piece's samples never depend on
+        where it begins."""
+        if step is None:
+            return
+        after = step
+        before = SILENT_BEFORE_CUT * rate // SAMPLE_RATE
+        if track.length - sound_end < before + after:
+            return
+        at = -(-(track.length - after) // step) * step
+        track.skip(at + after - track.length)
+        cuts.append(at)
 
     if bumpers.intro is not None:
         intro = _under_the_voice(bumpers.intro, final)
@@ -114,6 +139,8 @@ def assemble(script: Script, clips: list[Clip], production: Production,
 
     cues: list[Cue] = []
     starts: list[tuple[int, int, int]] = []  # (section index, chapter level, start sample)
+    piece_length = int(PIECE_TARGET_S * rate)
+    paragraph_ends = False
     clip_index = 0
     pause_before = 0
     for index, section in enumerate(script.sections):
@@ -127,10 +154,15 @@ def assemble(script: Script, clips: list[Clip], production: Production,
             if level == 1 and bumpers.transition is not None:
                 bumper(bumpers.transition)
                 track.silence(section_pause)
+            cut()
         for position, (segment, clip) in enumerate(zip(section.segments, section_clips)):
             if position:
                 track.silence(pause_before)
+                if paragraph_ends and track.length - (cuts[-1] if cuts else 0) >= piece_length:
+                    cut()
             start, end = track.add(prepare_clip(clip, rate))
+            sound_end = end
+            paragraph_ends = segment.pause_after == "paragraph"
             if position == 0:
                 starts.append((index, level, start))
             text = " ".join(segment.written.split())
@@ -143,15 +175,21 @@ def assemble(script: Script, clips: list[Clip], production: Production,
         bumper(bumpers.outro)
 
     samples = track.finish()
-    voice = integrated_loudness(samples, rate)  # speech and pauses; the bumper slots are silent
+    # speech and pauses; the bumper slots are silent
+    voice = integrated_loudness(samples, rate) if voice_lufs is None else voice_lufs
     duration_ms = track.ms(len(samples))
     if final != rate:
         samples = resample_with_ffmpeg(samples, rate, final)
+    levelled: dict[int, np.ndarray] = {}  # one transition bumper sounds at every section
     for sound, start in slots:
         at = (start * final + rate // 2) // rate
-        samples[at:at + len(sound)] += _bumper_level(sound, final, voice)[:len(samples) - at]
+        if id(sound) not in levelled:
+            levelled[id(sound)] = _bumper_level(sound, final, voice)
+        samples[at:at + len(sound)] += levelled[id(sound)][:len(samples) - at]
     chapters = _chapters(script.sections, starts, track.ms, duration_ms, spoken_words(script.language))
-    return AssembledAudio(samples, final, Timeline(duration_ms, chapters, cues))
+    scale = final // rate
+    return AssembledAudio(samples, final, Timeline(duration_ms, chapters, cues), [at * scale for at in cuts],
+                          voice)
 
 
 def prepare_clip(clip: Clip, sample_rate: int = SAMPLE_RATE) -> np.ndarray:

@@ -41,7 +41,10 @@ class EpisodeFormat:
     def render(self, samples: np.ndarray, sample_rate: int, bitrate_kbps: int,
                timeline: Timeline, tags: EpisodeTags) -> bytes:
         """The finished episode file: encoded, tagged, chaptered, as bytes."""
-        encoded = self.encode(samples, sample_rate, bitrate_kbps, timeline)
+        return self.tag(self.encode(samples, sample_rate, bitrate_kbps, timeline), tags, timeline)
+
+    def tag(self, encoded: bytes, tags: EpisodeTags, timeline: Timeline) -> bytes:
+        """An encoded episode with its tags and chapters written in."""
         with tempfile.TemporaryDirectory(prefix="audiocast-") as tmp:
             path = Path(tmp) / f"episode.{self.extension}"
             path.write_bytes(encoded)

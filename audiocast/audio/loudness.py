@@ -64,6 +64,25 @@ class Loudness:
     lra: float
 
 
+def load_meter_in_background() -> None:
+    """Import the K-weighting filter's library (scipy.signal, whose import alone takes
+    over a second) on a background thread, so that it is ready by the time a render
+    has synthesized its clips and measures loudness; the import overlaps that work."""
+    import sys
+    import threading
+
+    if "scipy.signal" in sys.modules:
+        return
+
+    def load() -> None:
+        try:
+            import scipy.signal  # noqa: F401
+        except ImportError:  # reported where the meter is used
+            pass
+
+    threading.Thread(target=load, name="load-loudness-meter", daemon=True).start()
+
+
 def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
     """BS.1770-4 gated integrated loudness in LUFS; -inf for silence or sound shorter than 0.4 s."""
     if len(samples) < int(0.4 * sample_rate) + 1:
@@ -93,34 +112,13 @@ def normalize_loudness(samples: np.ndarray, sample_rate: int, target_lufs: float
     samples = np.asarray(samples, dtype=np.float32)
     out = _output_array(samples, out)
     summary = _Summary.of(samples, sample_rate, groups=True)
-    measured = summary.loudness()
-    if not math.isfinite(measured):
+    found = search_gain([(samples, summary)], sample_rate, target_lufs, true_peak_db)
+    if found is None:
         if out is not samples:
             out[:] = samples
         return out
-    ceiling = 10 ** ((true_peak_db - ENCODER_MARGIN_DB) / 20)
-    gain_db = target_lufs - measured
-    exact_up_to_db = -math.inf  # true peaks are exact wherever this gain could need limiting
-    tried: list[tuple[float, float]] = []
-    for _ in range(8):
-        # limiting takes back part of any gain; find the gain that lands on the target
-        if gain_db > exact_up_to_db:
-            exact_up_to_db = gain_db + _PEAK_SEARCH_HEADROOM_DB
-            _refine_peaks(samples, summary.group, summary.peaks, ceiling / 10 ** (exact_up_to_db / 20))
-        gain = 10 ** (gain_db / 20)
-        limiter = _limiter_gain(summary.peaks, sample_rate / summary.group, ceiling / gain)
-        reached = summary.loudness(gain, limiter)
-        error = target_lufs - reached
-        if abs(error) < 0.05:
-            break
-        slope = 1.0
-        if tried:
-            last_gain, last_reached = tried[-1]
-            if gain_db != last_gain:
-                slope = min(1.0, max(0.2, (reached - last_reached) / (gain_db - last_gain)))
-        tried.append((gain_db, reached))
-        gain_db += error / slope
-    _apply_gain(samples, out, summary.group, gain, limiter, ceiling)
+    gain_db, (limiter,) = found
+    _apply_gain(samples, out, summary.group, 10 ** (gain_db / 20), limiter, peak_ceiling(true_peak_db))
     return out
 
 
@@ -186,20 +184,127 @@ class _Summary:
     def loudness(self, gain: float = 1.0, limiter: np.ndarray | None = None) -> float:
         """Gated loudness of the track times ``gain`` and the limiter's gain per group;
         the limiter only lowers the energy of the sub-blocks its groups fall in."""
-        energy = self.energy
-        if len(energy) < _SUBBLOCKS_PER_BLOCK:
-            return -math.inf
-        if limiter is not None:
-            lost = np.square(limiter)
-            np.subtract(1, lost, out=lost)
-            lost *= self.group_energy
-            # each group counts in the sub-block its centre falls in
-            firsts = -(-(self.bounds - self.group // 2) // self.group)
-            energy = energy - np.add.reduceat(lost[:firsts[-1]], firsts[:-1])
-        k = _SUBBLOCKS_PER_BLOCK
-        block = sum(energy[i:len(energy) - k + 1 + i] for i in range(k))
-        block /= self.bounds[k:] - self.bounds[:-k]
-        return _gated(block * gain**2)
+        return _blocks_loudness(self.limited_energy(limiter) * gain**2, self.bounds)
+
+    def limited_energy(self, limiter: np.ndarray | None = None) -> np.ndarray:
+        """Each sub-block's energy with the limiter's gain (per group) applied."""
+        if limiter is None:
+            return self.energy
+        lost = np.square(limiter)
+        np.subtract(1, lost, out=lost)
+        lost *= self.group_energy
+        # each group counts in the sub-block its centre falls in
+        firsts = -(-(self.bounds - self.group // 2) // self.group)
+        if len(self.energy) == 0:
+            return self.energy
+        return self.energy - np.add.reduceat(lost[:firsts[-1]], firsts[:-1])
+
+
+def _blocks_loudness(energy: np.ndarray, bounds: np.ndarray) -> float:
+    """Gated loudness from sub-block energies and where the sub-blocks start (and the
+    last one ends), in samples: 400 ms gating blocks of four consecutive sub-blocks."""
+    if len(energy) < _SUBBLOCKS_PER_BLOCK:
+        return -math.inf
+    k = _SUBBLOCKS_PER_BLOCK
+    block = sum(energy[i:len(energy) - k + 1 + i] for i in range(k))
+    block /= bounds[k:] - bounds[:-k]
+    return _gated(block)
+
+
+# ---------------------------------------------------------------- an episode in pieces
+#
+# An MP3 episode is normalized and encoded in pieces cut in the silence between
+# sections (audio/pieces.py), so that a re-render touches only the pieces that
+# changed. One gain is found for the whole episode from every piece's summary; the
+# limiter and the gain are then applied piece by piece. A piece starts and ends in
+# silence longer than the limiter's release, so this is the whole-track result.
+
+
+@dataclass
+class PieceLevel:
+    """What the episode's loudness needs to know of one piece once it is normalized:
+    the energy of each of its 100 ms sub-blocks, and its length in samples."""
+
+    energy: np.ndarray
+    length: int
+
+
+def measure_piece(samples: np.ndarray, sample_rate: int) -> _Summary:
+    """The summary of one piece, as the gain search and the limiter use it."""
+    return _Summary.of(samples, sample_rate, groups=True)
+
+
+def pieces_loudness(levels: list[PieceLevel], sample_rate: int) -> float:
+    """The gated loudness of the pieces played one after the other."""
+    energies, starts, offset = [], [], 0
+    for level in levels:
+        count = len(level.energy)
+        energies.append(level.energy)
+        starts.append(offset + np.arange(count, dtype=np.int64) * sample_rate // _SUBBLOCKS_PER_S)
+        offset += level.length
+    if not energies:
+        return -math.inf
+    bounds = np.concatenate([*starts, [offset]])
+    return _blocks_loudness(np.concatenate(energies), bounds)
+
+
+def piece_limiter(samples: np.ndarray, summary: _Summary, gain: float, ceiling: float) -> np.ndarray:
+    """The limiter's gain per group of a piece played at ``gain`` under ``ceiling``
+    (linear), its true peaks found exactly wherever they could matter."""
+    _refine_peaks(samples, summary.group, summary.peaks, ceiling / gain)
+    return _limiter_gain(summary.peaks, summary.sample_rate / summary.group, ceiling / gain)
+
+
+def piece_level(summary: _Summary, gain: float, limiter: np.ndarray, length: int) -> PieceLevel:
+    return PieceLevel(summary.limited_energy(limiter) * gain**2, length)
+
+
+def apply_piece_gain(samples: np.ndarray, summary: _Summary, gain: float, limiter: np.ndarray,
+                     ceiling: float, out: np.ndarray) -> None:
+    """``out`` = the piece at ``gain`` through its limiter (``piece_limiter``)."""
+    _apply_gain(samples, out, summary.group, gain, limiter, ceiling)
+
+
+def search_gain(pieces: list[tuple[np.ndarray, _Summary]], sample_rate: int, target_lufs: float,
+                true_peak_db: float) -> tuple[float, list[np.ndarray]] | None:
+    """The gain (dB) that brings the pieces, limited, to ``target_lufs``, and each piece's
+    limiter at that gain; None for silence."""
+    ceiling = peak_ceiling(true_peak_db)
+    levels = [PieceLevel(summary.energy, len(samples)) for samples, summary in pieces]
+    measured = pieces_loudness(levels, sample_rate)
+    if not math.isfinite(measured):
+        return None
+    gain_db = target_lufs - measured
+    exact_up_to_db = -math.inf
+    tried: list[tuple[float, float]] = []
+    limiters: list[np.ndarray] = []
+    used_db = gain_db
+    for _ in range(8):
+        if gain_db > exact_up_to_db:
+            exact_up_to_db = gain_db + _PEAK_SEARCH_HEADROOM_DB
+            for samples, summary in pieces:
+                _refine_peaks(samples, summary.group, summary.peaks, ceiling / 10 ** (exact_up_to_db / 20))
+        gain, used_db = 10 ** (gain_db / 20), gain_db
+        limiters = [_limiter_gain(summary.peaks, sample_rate / summary.group, ceiling / gain)
+                    for _, summary in pieces]
+        reached = pieces_loudness([piece_level(summary, gain, limiter, len(samples))
+                                   for (samples, summary), limiter in zip(pieces, limiters)], sample_rate)
+        error = target_lufs - reached
+        if abs(error) < 0.05:
+            break
+        slope = 1.0
+        if tried:
+            last_gain, last_reached = tried[-1]
+            if gain_db != last_gain:
+                slope = min(1.0, max(0.2, (reached - last_reached) / (gain_db - last_gain)))
+        tried.append((gain_db, reached))
+        gain_db += error / slope
+    return used_db, limiters
+
+
+def peak_ceiling(true_peak_db: float) -> float:
+    """The limiter's ceiling (linear) for a true-peak target, less the encoder's margin."""
+    return 10 ** ((true_peak_db - ENCODER_MARGIN_DB) / 20)
 
 
 def _gated(mean_squares: np.ndarray) -> float:

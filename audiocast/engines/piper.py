@@ -104,9 +104,10 @@ _load_lock = threading.Lock()
 #: glibc serves allocations above this size with their own memory map, returned to the
 #: system when freed. Its default adapts upwards to every large block freed (up to
 #: 32 MB), and the voice's many tensors of a few megabytes then come from the heap,
-#: where freed space is too fragmented to reuse: measured, a 258-character sentence
-#: peaked at 483 MB resident with the default and at 415 MB with this fixed threshold,
-#: at the same speed
+#: where freed space is too fragmented to reuse. Measured on a 258-character sentence:
+#: peaks of 393-497 MB resident with the default, 399-421 MB with this threshold, and
+#: the memory left held between sentences 150 MB instead of 180-250 MB; the speed
+#: differences were within the run-to-run noise
 MMAP_THRESHOLD_BYTES = 4 * 1024**2
 _M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
 

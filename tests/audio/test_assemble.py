@@ -17,6 +17,7 @@ from audiocast.errors import AudioError
 from audiocast.models import Clip, Script, ScriptSection, Segment
 
 MS = SAMPLE_RATE / 1000
+FRAME_MS = 1152 / 44.1
 MARGIN_MS = round((TRIM_KEEP_LEAD_S + TRIM_KEEP_TAIL_S) * 1000)  # kept around every clip's sound
 
 
@@ -80,10 +81,11 @@ def test_pauses_come_from_the_pacing_settings(script, clips):
         gap = cues[i + 1].start_ms - cues[i].end_ms
         if cues[i + 1].section == cues[i].section:
             assert abs(gap - pacing.pause_ms(segments[i].pause_after)) <= 1
+        # a section's pause grows by under one MP3 frame (26 ms), to put a cut on a frame
         elif script.sections[cues[i + 1].section].level == 2:
-            assert abs(gap - pacing.section) <= 1
+            assert -1 <= gap - pacing.section <= FRAME_MS + 1
         else:
-            assert abs(gap - (2 * pacing.section + transition_ms)) <= 1
+            assert -1 <= gap - (2 * pacing.section + transition_ms) <= FRAME_MS + 1
 
 
 def test_engine_silence_around_a_clip_does_not_change_the_pacing(script, clips):
@@ -196,7 +198,7 @@ def test_custom_transition_file_replaces_the_chime(tmp_path):
     track = assemble(script, [tone_clip(0.5, 22050)] * 3, production)
     cues = track.timeline.cues
     gap = cues[1].start_ms - cues[0].end_ms
-    assert abs(gap - (2 * production.pacing.section + 300)) <= 1
+    assert -1 <= gap - (2 * production.pacing.section + 300) <= FRAME_MS + 1  # + the cut's alignment
     assert not matches(track.samples, default_bumpers().transition)
 
 
@@ -212,10 +214,10 @@ def test_bumpers_can_be_switched_off():
     cues = track.timeline.cues
     assert cues[0].start_ms == 0
     assert cues[-1].end_ms == track.timeline.duration_ms
-    assert cues[1].start_ms - cues[0].end_ms == production.pacing.section
+    assert 0 <= cues[1].start_ms - cues[0].end_ms - production.pacing.section <= FRAME_MS + 1
     speech_s = 3 * (0.5 + MARGIN_MS / 1000)
     pauses_s = (production.pacing.section + production.pacing.heading) / 1000
-    assert math.isclose(track.duration_s, speech_s + pauses_s, abs_tol=0.002)
+    assert 0 <= track.duration_s - (speech_s + pauses_s) <= FRAME_MS / 1000 + 0.002  # the cut's alignment
 
 
 def test_a_clip_cut_off_mid_sound_still_joins_without_a_click():

@@ -1,0 +1,335 @@
+"""An MP3 episode mastered and encoded in pieces, so that re-rendering an edited
+article normalizes and encodes only the pieces that changed.
+
+The assembler cuts the track in the silence before section headings (and between
+paragraphs of a long section), at multiples of one MP3 frame (1152 samples at
+44.1 kHz), and lays the audio after every cut out the same way wherever the cut
+falls; so a piece's samples depend only on its own text, not on what came before.
+Each piece is encoded on its own and its frames are joined to the others':
+
+- an encoder's output for a piece of N samples begins with its fixed delay, then
+  the piece; the first N / 1152 frames therefore hold the piece less its last
+  (delay) samples, and the next piece's frames begin with the delay where those
+  samples would be. Both are silence, because a cut has at least
+  ``SILENT_BEFORE_CUT`` of digital silence before it and ``SILENT_AFTER_CUT``
+  after it (the decoder's overlap between frames reaches into silence only);
+- a piece's first frame uses no bytes of an earlier frame (an encoder starts with
+  an empty bit reservoir), so frames of different pieces can follow one another;
+- the joined stream takes the first piece's Info (Xing/LAME) frame with the totals
+  and the last piece's end padding, and ffmpeg rewrites it in full (seek table and
+  checksums) as it copies the stream.
+
+Loudness: one gain for the whole episode, found from every piece's summary; the
+limiter works piece by piece (a cut lies in silence longer than its release). A
+re-render keeps the episode's gain (and the bumpers' level) while the loudness
+with the new pieces stays within ``KEEP_GAIN_TOLERANCE_LU`` of the target; the
+unchanged pieces are then taken from the piece store as they are. Otherwise every
+piece is normalized and encoded again, as on a first render.
+
+Pieces are stored, content-addressed (the piece's samples, the gain, the
+encoder's settings), under the segment cache's folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import struct
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import AudioError
+from .decode import ffmpeg_exe
+from .encode import LAME_QUALITY, SAMPLE_RATE, encode_mp3
+from .loudness import (PieceLevel, apply_piece_gain, measure_piece, peak_ceiling, piece_level,
+                       piece_limiter, pieces_loudness, search_gain)
+
+#: samples per MPEG-1 Layer III frame
+FRAME = 1152
+#: digital silence a cut needs on each side, in samples at 44.1 kHz: the encoder's and
+#: decoder's delay (1105) and the frame the decoder overlaps, with room to spare before;
+#: one frame after
+SILENT_BEFORE_CUT = 3 * FRAME
+SILENT_AFTER_CUT = FRAME
+#: a section is also cut between paragraphs once the piece reaches this length
+PIECE_TARGET_S = 45.0
+#: how far the loudness may drift from the target before a re-render re-masters the episode
+KEEP_GAIN_TOLERANCE_LU = 0.3
+#: changes whenever the same samples would encode to other bytes
+ENCODER_ID = f"lame-q{LAME_QUALITY}-v1"
+_STORE = "pieces"
+_MAGIC = b"ACPIECE1"
+_HEADER = struct.Struct("<8sIII")
+
+
+def cut_granularity(sample_rate: int) -> int | None:
+    """Samples at ``sample_rate`` in one 44.1 kHz MP3 frame, the step cuts are placed
+    on; None where that is not a whole number (the episode is then encoded whole)."""
+    if sample_rate <= 0 or (FRAME * sample_rate) % SAMPLE_RATE:
+        return None
+    return FRAME * sample_rate // SAMPLE_RATE
+
+
+@dataclass
+class Mastering:
+    """The loudness decisions of an episode, kept between its renders."""
+
+    gain_db: float
+    voice_lufs: float  # the voice's loudness before the gain: the bumpers' reference
+    target_lufs: float
+    true_peak_db: float
+    sample_rate: int
+    bitrate_kbps: int
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Mastering | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(float(data["gain_db"]), float(data["voice_lufs"]), float(data["target_lufs"]),
+                       float(data["true_peak_db"]), int(data["sample_rate"]), int(data["bitrate_kbps"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def fits(self, target_lufs: float, true_peak_db: float, sample_rate: int, bitrate_kbps: int) -> bool:
+        return (self.target_lufs, self.true_peak_db, self.sample_rate, self.bitrate_kbps) == (
+            target_lufs, true_peak_db, sample_rate, bitrate_kbps) and math.isfinite(self.gain_db)
+
+
+@dataclass
+class PieceResult:
+    """A finished episode stream and how it was made."""
+
+    mp3: bytes  # untagged
+    mastering: Mastering | None
+    pieces: int
+    reused: int  # pieces taken from the store
+
+
+class PieceStore:
+    """Encoded pieces and their loudness, one file each, written atomically."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root) / _STORE
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.piece"
+
+    def get(self, key: str) -> tuple[bytes, PieceLevel] | None:
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            return None
+        if len(data) < _HEADER.size:
+            return None
+        magic, mp3_size, count, length = _HEADER.unpack_from(data)
+        if magic != _MAGIC or len(data) != _HEADER.size + mp3_size + 8 * count:
+            return None
+        mp3 = data[_HEADER.size:_HEADER.size + mp3_size]
+        energy = np.frombuffer(data, dtype="<f8", count=count, offset=_HEADER.size + mp3_size).copy()
+        try:
+            os.utime(self._path(key))  # recency, for the cache's pruning
+        except OSError:
+            pass
+        return mp3, PieceLevel(energy, length)
+
+    def put(self, key: str, mp3: bytes, level: PieceLevel) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        except OSError:
+            return  # a store that cannot be written only costs the next render time
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_HEADER.pack(_MAGIC, len(mp3), len(level.energy), level.length))
+                handle.write(mp3)
+                handle.write(np.asarray(level.energy, dtype="<f8").tobytes())
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def render_pieces(track: np.ndarray, sample_rate: int, cuts: list[int], *, target_lufs: float,
+                  true_peak_db: float, bitrate_kbps: int, voice_lufs: float,
+                  prior: Mastering | None, store: PieceStore | None, jobs: int = 1) -> PieceResult:
+    """The normalized, encoded (untagged) MP3 of ``track`` cut at ``cuts`` (sample
+    positions at ``sample_rate``, each a multiple of ``cut_granularity``).
+
+    ``prior`` is the mastering of the episode's last render: its gain is kept when
+    the loudness stays within tolerance. ``track`` is normalized in place, piece by
+    piece, where a piece must be made."""
+    bounds = [0, *cuts, len(track)]
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+    digests = [_digest(track[a:b]) for a, b in spans]
+    ceiling = peak_ceiling(true_peak_db)
+    mastering = None
+    made: dict[int, tuple[bytes | None, PieceLevel]] = {}
+    if prior is not None and prior.fits(target_lufs, true_peak_db, sample_rate, bitrate_kbps):
+        made = _keep_gain(track, sample_rate, spans, digests, prior, ceiling, bitrate_kbps, store)
+        if made:
+            mastering = prior
+    if mastering is None:
+        summaries = [measure_piece(track[a:b], sample_rate) for a, b in spans]
+        found = search_gain([(track[a:b], s) for (a, b), s in zip(spans, summaries)], sample_rate,
+                            target_lufs, true_peak_db)
+        gain_db = found[0] if found else 0.0
+        gain = 10 ** (gain_db / 20)
+        made = {}
+        for index, ((a, b), summary) in enumerate(zip(spans, summaries)):
+            key = _key(digests[index], gain_db, ceiling, sample_rate, bitrate_kbps)
+            stored = store.get(key) if store else None
+            if stored is not None:
+                made[index] = stored
+                continue
+            limiter = found[1][index] if found else np.ones_like(summary.peaks)
+            level = piece_level(summary, gain, limiter, b - a)
+            apply_piece_gain(track[a:b], summary, gain, limiter, ceiling, out=track[a:b])
+            made[index] = (None, level)
+        mastering = Mastering(gain_db, voice_lufs, target_lufs, true_peak_db, sample_rate, bitrate_kbps)
+    reused = sum(1 for mp3, _ in made.values() if mp3 is not None)
+    to_encode = [i for i, (mp3, _) in made.items() if mp3 is None]
+
+    def encode(index: int) -> bytes:
+        a, b = spans[index]
+        return encode_mp3(track[a:b], sample_rate, bitrate_kbps)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_encode) or 1))) as pool:
+        for index, mp3 in zip(to_encode, pool.map(encode, to_encode)):
+            level = made[index][1]
+            made[index] = (mp3, level)
+            if store is not None:
+                store.put(_key(digests[index], mastering.gain_db, ceiling, sample_rate, bitrate_kbps),
+                          mp3, level)
+    lengths = [(b - a) * SAMPLE_RATE // sample_rate for a, b in spans]
+    mp3 = splice([made[i][0] for i in range(len(spans))], lengths)
+    return PieceResult(mp3, mastering, len(spans), reused)
+
+
+def _keep_gain(track, sample_rate, spans, digests, prior: Mastering, ceiling: float, bitrate_kbps: int,
+               store: PieceStore | None) -> dict[int, tuple[bytes | None, PieceLevel]]:
+    """The pieces at the prior gain (stored ones as they are, new ones normalized in
+    place), or {} when the loudness would leave the tolerance."""
+    gain = 10 ** (prior.gain_db / 20)
+    made: dict[int, tuple[bytes | None, PieceLevel]] = {}
+    pending = []
+    for index, (a, b) in enumerate(spans):
+        stored = store.get(_key(digests[index], prior.gain_db, ceiling, sample_rate, bitrate_kbps)) \
+            if store else None
+        if stored is not None:
+            made[index] = stored
+            continue
+        summary = measure_piece(track[a:b], sample_rate)
+        limiter = piece_limiter(track[a:b], summary, gain, ceiling)
+        made[index] = (None, piece_level(summary, gain, limiter, b - a))
+        pending.append((index, summary, limiter))
+    reached = pieces_loudness([made[i][1] for i in range(len(spans))], sample_rate)
+    if not (math.isfinite(reached) and abs(reached - prior.target_lufs) <= KEEP_GAIN_TOLERANCE_LU):
+        return {}
+    for index, summary, limiter in pending:
+        a, b = spans[index]
+        apply_piece_gain(track[a:b], summary, gain, limiter, ceiling, out=track[a:b])
+    return made
+
+
+def _digest(samples: np.ndarray) -> str:
+    return hashlib.blake2b(np.ascontiguousarray(samples, dtype=np.float32).data, digest_size=20).hexdigest()
+
+
+def _key(digest: str, gain_db: float, ceiling: float, sample_rate: int, bitrate_kbps: int) -> str:
+    blob = f"{ENCODER_ID}\0{digest}\0{gain_db!r}\0{ceiling!r}\0{sample_rate}\0{bitrate_kbps}".encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+# --------------------------------------------------------------------------- MP3 frames
+
+_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_RATES = (44100, 48000, 32000)
+#: where the Info tag's fields lie, from the tag's start (MPEG-1 mono: 21 bytes into the frame)
+_INFO_OFFSET = 4 + 17
+_FRAMES_AT, _BYTES_AT, _DELAY_PADDING_AT = 8, 12, 141
+
+
+def frames_of(mp3: bytes) -> list[tuple[int, int]]:
+    """(offset, length) of every MPEG-1 Layer III frame of an untagged stream."""
+    frames, at = [], 0
+    while at + 4 <= len(mp3):
+        header = int.from_bytes(mp3[at:at + 4], "big")
+        bitrate_index, rate_index = (header >> 12) & 15, (header >> 10) & 3
+        if header >> 21 != 0x7FF or (header >> 17) & 0xF != 0b1101 or not 0 < bitrate_index < 15 \
+                or rate_index == 3:
+            raise AudioError(f"not an MPEG-1 Layer III frame at byte {at}")
+        length = 144 * _BITRATES_KBPS[bitrate_index] * 1000 // _RATES[rate_index] + ((header >> 9) & 1)
+        frames.append((at, length))
+        at += length
+    return frames
+
+
+def _is_info(frame: bytes) -> bool:
+    return frame[_INFO_OFFSET:_INFO_OFFSET + 4] in (b"Info", b"Xing")
+
+
+def splice(pieces: list[bytes], lengths: list[int]) -> bytes:
+    """One MP3 stream of encoded ``pieces`` (each as the encoder wrote it, Info frame
+    first), piece i holding ``lengths[i]`` samples at 44.1 kHz (a multiple of 1152 for
+    all but the last)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    info = None
+    body: list[bytes] = []
+    count = 0
+    padding = 0
+    for index, (mp3, length) in enumerate(zip(pieces, lengths)):
+        frames = frames_of(mp3)
+        if not frames or not _is_info(mp3[:frames[0][1]]):
+            raise AudioError("an encoded piece has no Info frame")
+        if info is None:
+            info = bytearray(mp3[:frames[0][1]])
+        audio = frames[1:]
+        last = index == len(pieces) - 1
+        if last:
+            packed = int.from_bytes(mp3[_INFO_OFFSET + _DELAY_PADDING_AT:_INFO_OFFSET + _DELAY_PADDING_AT + 3],
+                                    "big")
+            padding = packed & 0xFFF
+        else:
+            if length % FRAME:
+                raise AudioError(f"a piece of {length} samples does not end on a frame boundary")
+            keep = length // FRAME
+            if keep > len(audio):
+                raise AudioError("an encoded piece is shorter than its samples")
+            audio = audio[:keep]
+        if audio:
+            body.append(mp3[audio[0][0]:audio[-1][0] + audio[-1][1]])
+            count += len(audio)
+    assert info is not None
+    stream = b"".join(body)
+    struct.pack_into(">II", info, _INFO_OFFSET + _FRAMES_AT, count, len(info) + len(stream))
+    delay_padding = _INFO_OFFSET + _DELAY_PADDING_AT
+    delay = int.from_bytes(info[delay_padding:delay_padding + 3], "big") >> 12
+    info[delay_padding:delay_padding + 3] = ((delay << 12) | padding).to_bytes(3, "big")
+    return _rewrite_info(bytes(info) + stream)
+
+
+def _rewrite_info(mp3: bytes) -> bytes:
+    """The stream copied by ffmpeg, which writes its Info frame afresh from the frames
+    (counts, seek table, checksums), keeping the encoder delay and end padding."""
+    with tempfile.TemporaryDirectory(prefix="audiocast-splice-") as tmp:
+        source, out = Path(tmp) / "joined.mp3", Path(tmp) / "episode.mp3"
+        source.write_bytes(mp3)
+        done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "mp3",
+                               "-i", str(source), "-map_metadata", "-1", "-c:a", "copy",
+                               "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3", str(out)],
+                              capture_output=True)
+        if done.returncode != 0:
+            lines = done.stderr.decode(errors="replace").strip().splitlines()
+            raise AudioError(f"ffmpeg failed joining the pieces: {lines[-1] if lines else done.returncode}")
+        return out.read_bytes()
