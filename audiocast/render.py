@@ -116,7 +116,10 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
 
     from .audio.loudness import load_meter_in_background
 
-    load_meter_in_background()
+    if job.mastering is not None:
+        # a re-render, usually of a few edited sentences: the meter's library (70 MB) loads
+        # while they are synthesized; a first render loads it after its workers are gone
+        load_meter_in_background()
     article, show = job.article, job.show
     production = show.production
     episode_format = get_format(production.format)

