@@ -111,6 +111,7 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
     from .audio import assemble, normalize_loudness
     from .audio.formats import get_format
     from .audio.pieces import Mastering, PieceStore, cut_granularity, render_pieces
+    from .synth import default_jobs
     from .publish.tags import EpisodeTags
     from .publish.transcript import to_chapters_json, to_srt, to_vtt
 
@@ -157,7 +158,8 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         result = render_pieces(assembled.samples, assembled.sample_rate, assembled.cuts,
                                target_lufs=production.loudness_lufs, true_peak_db=production.true_peak_db,
                                bitrate_kbps=production.bitrate_kbps, voice_lufs=assembled.voice_lufs,
-                               prior=prior, store=PieceStore(synthesizer.cache.root), jobs=synthesizer.jobs)
+                               prior=prior, store=PieceStore(synthesizer.cache.root),
+                               jobs=getattr(synthesizer, "jobs", None) or default_jobs())
         audio = episode_format.tag(result.mp3, tags, assembled.timeline)
         mastering = result.mastering.to_dict() if result.mastering else None
         made = (result.pieces, result.reused)
