@@ -142,6 +142,7 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
     # work at the voice's own rate; the encoder resamples to 44.1 kHz (half the memory)
     assembled = assemble(script, clips, production, sample_rate=None,
                          voice_lufs=prior.voice_lufs if prior else None)
+    del clips  # laid out in the track: an hour of speech need not be held twice
     tags = EpisodeTags(
         title=article.title,
         author=article.author or show.author,

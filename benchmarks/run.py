@@ -148,12 +148,32 @@ def _tree(root: int) -> list[int]:
             for task in os.scandir(f"/proc/{pid}/task"):
                 try:
                     with open(f"{task.path}/children") as f:
-                        todo.extend(int(child) for child in f.read().split())
+                        kids = [int(child) for child in f.read().split()]
+                    todo.extend(kids)
+                    _PARENTS.update((kid, pid) for kid in kids)
                 except OSError:
                     continue
         except OSError:
             continue
     return tree
+
+
+_PARENTS: dict[int, int] = {}
+
+
+def _shares_parent_memory(pid: int) -> bool:
+    """A child between vfork and exec (how Python starts every subprocess on Linux) runs in
+    its parent's memory: its status shows the parent's pages, which are not a second copy.
+    Recognized by the same program and the very same memory counters as its parent."""
+    parent = _PARENTS.get(pid)
+    if parent is None:
+        return False
+    try:
+        with open(f"/proc/{pid}/statm") as a, open(f"/proc/{parent}/statm") as b:
+            same = a.read() == b.read()
+        return same and os.readlink(f"/proc/{pid}/exe") == os.readlink(f"/proc/{parent}/exe")
+    except OSError:
+        return False
 
 
 def _rss_bytes(pid: int) -> int:
@@ -191,7 +211,8 @@ class TreeRssWatcher(threading.Thread):
 
     The RSS sum counts pages shared between processes (the voice model, libraries)
     once per process; the PSS sum divides them, so it is the memory the tree really
-    takes. ``peak_breakdown`` lists each process's RSS at the RSS peak.
+    takes. A child that still runs in its parent's memory (after vfork, before exec) is
+    not counted a second time. ``peak_breakdown`` lists each process's RSS at the RSS peak.
     """
 
     def __init__(self, pid: int, interval: float = 0.05):
@@ -208,7 +229,7 @@ class TreeRssWatcher(threading.Thread):
         samples = 0
         while self.available and not self._done.is_set():
             tree = _tree(self.pid)
-            rss = {pid: _rss_bytes(pid) for pid in tree}
+            rss = {pid: 0 if _shares_parent_memory(pid) else _rss_bytes(pid) for pid in tree}
             total = sum(rss.values())
             if total > self.peak:
                 self.peak = total

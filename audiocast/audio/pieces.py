@@ -135,6 +135,12 @@ class PieceStore:
         if magic != _MAGIC or len(data) != _HEADER.size + mp3_size + 8 * count:
             return None
         mp3 = data[_HEADER.size:_HEADER.size + mp3_size]
+        try:  # a damaged entry is made again, never joined into an episode
+            frames = frames_of(mp3)
+        except AudioError:
+            return None
+        if not frames or not _is_info(mp3[:frames[0][1]]):
+            return None
         energy = np.frombuffer(data, dtype="<f8", count=count, offset=_HEADER.size + mp3_size).copy()
         try:
             os.utime(self._path(key))  # recency, for the cache's pruning
@@ -285,7 +291,7 @@ def splice(pieces: list[bytes], lengths: list[int]) -> bytes:
     if len(pieces) == 1:
         return pieces[0]
     info = None
-    body: list[bytes] = []
+    kept: list[tuple[bytes, int, int]] = []  # (piece, first byte, end byte) of the frames kept
     count = 0
     padding = 0
     for index, (mp3, length) in enumerate(zip(pieces, lengths)):
@@ -295,11 +301,9 @@ def splice(pieces: list[bytes], lengths: list[int]) -> bytes:
         if info is None:
             info = bytearray(mp3[:frames[0][1]])
         audio = frames[1:]
-        last = index == len(pieces) - 1
-        if last:
-            packed = int.from_bytes(mp3[_INFO_OFFSET + _DELAY_PADDING_AT:_INFO_OFFSET + _DELAY_PADDING_AT + 3],
-                                    "big")
-            padding = packed & 0xFFF
+        if index == len(pieces) - 1:
+            at = _INFO_OFFSET + _DELAY_PADDING_AT
+            padding = int.from_bytes(mp3[at:at + 3], "big") & 0xFFF
         else:
             if length % FRAME:
                 raise AudioError(f"a piece of {length} samples does not end on a frame boundary")
@@ -308,28 +312,31 @@ def splice(pieces: list[bytes], lengths: list[int]) -> bytes:
                 raise AudioError("an encoded piece is shorter than its samples")
             audio = audio[:keep]
         if audio:
-            body.append(mp3[audio[0][0]:audio[-1][0] + audio[-1][1]])
+            kept.append((mp3, audio[0][0], audio[-1][0] + audio[-1][1]))
             count += len(audio)
     assert info is not None
-    stream = b"".join(body)
-    struct.pack_into(">II", info, _INFO_OFFSET + _FRAMES_AT, count, len(info) + len(stream))
-    delay_padding = _INFO_OFFSET + _DELAY_PADDING_AT
-    delay = int.from_bytes(info[delay_padding:delay_padding + 3], "big") >> 12
-    info[delay_padding:delay_padding + 3] = ((delay << 12) | padding).to_bytes(3, "big")
-    return _rewrite_info(bytes(info) + stream)
+    size = len(info) + sum(end - start for _, start, end in kept)
+    struct.pack_into(">II", info, _INFO_OFFSET + _FRAMES_AT, count, size)
+    at = _INFO_OFFSET + _DELAY_PADDING_AT
+    delay = int.from_bytes(info[at:at + 3], "big") >> 12
+    info[at:at + 3] = ((delay << 12) | padding).to_bytes(3, "big")
+    with tempfile.TemporaryDirectory(prefix="audiocast-splice-") as tmp:
+        joined = Path(tmp) / "joined.mp3"
+        with open(joined, "wb") as handle:  # written in place: the episode is never held twice
+            handle.write(info)
+            for mp3, start, end in kept:
+                handle.write(memoryview(mp3)[start:end])
+        return _rewrite_info(joined, Path(tmp) / "episode.mp3")
 
 
-def _rewrite_info(mp3: bytes) -> bytes:
+def _rewrite_info(source: Path, out: Path) -> bytes:
     """The stream copied by ffmpeg, which writes its Info frame afresh from the frames
     (counts, seek table, checksums), keeping the encoder delay and end padding."""
-    with tempfile.TemporaryDirectory(prefix="audiocast-splice-") as tmp:
-        source, out = Path(tmp) / "joined.mp3", Path(tmp) / "episode.mp3"
-        source.write_bytes(mp3)
-        done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "mp3",
-                               "-i", str(source), "-map_metadata", "-1", "-c:a", "copy",
-                               "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3", str(out)],
-                              capture_output=True)
-        if done.returncode != 0:
-            lines = done.stderr.decode(errors="replace").strip().splitlines()
-            raise AudioError(f"ffmpeg failed joining the pieces: {lines[-1] if lines else done.returncode}")
-        return out.read_bytes()
+    done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "mp3",
+                           "-i", str(source), "-map_metadata", "-1", "-c:a", "copy",
+                           "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3", str(out)],
+                          capture_output=True)
+    if done.returncode != 0:
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise AudioError(f"ffmpeg failed joining the pieces: {lines[-1] if lines else done.returncode}")
+    return out.read_bytes()

@@ -102,35 +102,9 @@ def resolve_model(name: str | None, options: dict[str, Any]) -> PiperModel:
 _load_lock = threading.Lock()
 
 
-#: glibc serves allocations above this size with their own memory map, returned to the
-#: system when freed. Its default adapts upwards to every large block freed (up to
-#: 32 MB), and the voice's many tensors of a few megabytes then come from the heap,
-#: where freed space is too fragmented to reuse. Measured on a 258-character sentence:
-#: peaks of 393-497 MB resident with the default, 399-421 MB with this threshold, and
-#: the memory left held between sentences 150 MB instead of 180-250 MB; the speed
-#: differences were within the run-to-run noise
-MMAP_THRESHOLD_BYTES = 4 * 1024**2
-_M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
-
-
-def _map_large_allocations() -> None:
-    """Fix glibc's memory-map threshold for this process (see MMAP_THRESHOLD_BYTES);
-    nothing where the C library is not glibc."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
-        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
-    except (OSError, AttributeError):
-        pass
-
-
 @lru_cache(maxsize=4)
 def _load_voice(model: Path, config: Path, threads: int):
     import onnxruntime
-
-    _map_large_allocations()
     from piper import PiperVoice
     from piper.config import PiperConfig
 

@@ -156,3 +156,19 @@ def test_voices_off_the_frame_grid_are_encoded_whole():
     script, _ = script_of(2.0)
     clips = [voice_clip(len(c.pcm) / 2 / RATE, 200, rate=16000) for c in script_of(2.0)[1]]
     assert assemble(script, clips, Production(), sample_rate=None).cuts == []
+
+
+def test_a_damaged_stored_piece_is_made_again(tmp_path):
+    store = PieceStore(tmp_path / "cache")
+    first = assemble(*script_of(2.5), Production(), sample_rate=None)
+    made = render_pieces(first.samples.copy(), RATE, first.cuts, voice_lufs=first.voice_lufs, prior=None,
+                         store=store, **MASTERING)
+    stored = sorted(store.root.glob("*/*.piece"))
+    assert len(stored) == 4
+    damaged = bytearray(stored[0].read_bytes())
+    damaged[40:60] = b"\xff" * 20  # inside the MP3: no longer a run of frames
+    stored[0].write_bytes(bytes(damaged))
+    again = render_pieces(first.samples.copy(), RATE, first.cuts, voice_lufs=first.voice_lufs,
+                          prior=made.mastering, store=store, **MASTERING)
+    assert again.reused == 3
+    assert len(decode(again.mp3, tmp_path)) == len(decode(made.mp3, tmp_path))
