@@ -491,6 +491,10 @@ def _many_sentences() -> str:
     return "# Walks Around Town\n\n" + " ".join(lines) + "\n"
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_piper_convert(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     from audiocast.engines.piper import PiperEngine
 
@@ -501,7 +505,10 @@ def _start_piper_convert(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     child = subprocess.Popen(
         [sys.executable, "-m", "audiocast.cli", "convert", "walks.md", "-o", "out", "--jobs", "2"],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-        env={**os.environ, "AUDIOCAST_CACHE_DIR": str(cache)})
+        env={**os.environ, "AUDIOCAST_CACHE_DIR": str(cache)},
+        # as from a terminal: a test run started in the background (nohup, `&`) has Ctrl-C
+        # ignored, and a child would inherit that
+        preexec_fn=_interruptible)
     return child, cache
 
 
