@@ -9,7 +9,6 @@ conversion therefore leaves everything already published as it was.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -154,40 +153,34 @@ def _summary(script: Script, limit: int = 600) -> str:
 # --------------------------------------------------------------------------- convert
 
 
-def unchanged_episode(out_dir: Path, article: Article, digest: str) -> Episode | None:
-    """The published episode for this article if its content hash matches and its files exist."""
-    from .publish.catalog import Catalog
-
-    if not (Path(out_dir) / "audiocast.db").exists():
-        return None
-    with Catalog(out_dir) as catalog:
-        _, existing = catalog.find_article(article)
-    if existing is None or existing.content_hash != digest:
-        return None
-    from .publish.catalog import published_files_exist
-
-    return existing if published_files_exist(Path(out_dir), existing) else None
-
-
 #: catalog meta key (+ episode guid) of the mastering an episode was last rendered with
 MASTERING_PREFIX = "mastering:"
 
 
-def prior_mastering(out_dir: Path, article: Article) -> dict | None:
-    """How this article's published episode was mastered (gain, bumper level), so a
-    re-render can keep it and re-encode only the pieces that changed; None if new."""
-    from .publish.catalog import Catalog
+def published_state(out_dir: Path, article: Article) -> tuple[Episode | None, dict | None]:
+    """This article's published episode, if any, and how it was mastered (gain, bumper
+    level), so a re-render can keep that and re-encode only the pieces that changed."""
+    from .publish.catalog import DB_NAME, Catalog
 
-    if not (Path(out_dir) / "audiocast.db").exists():
-        return None
+    if not (Path(out_dir) / DB_NAME).exists():
+        return None, None
     with Catalog(out_dir) as catalog:
         _, existing = catalog.find_article(article)
         raw = catalog.get_meta(MASTERING_PREFIX + existing.guid) if existing else None
     try:
-        data = json.loads(raw) if raw else None
+        mastering = json.loads(raw) if raw else None
     except ValueError:
+        mastering = None
+    return existing, mastering if isinstance(mastering, dict) else None
+
+
+def unchanged_episode(existing: Episode | None, out_dir: Path, digest: str) -> Episode | None:
+    """The published episode if its content hash matches and its files exist."""
+    from .publish.catalog import published_files_exist
+
+    if existing is None or existing.content_hash != digest:
         return None
-    return data if isinstance(data, dict) else None
+    return existing if published_files_exist(Path(out_dir), existing) else None
 
 
 def with_resolved_paths(show: ShowConfig) -> ShowConfig:
@@ -311,7 +304,8 @@ def convert(
                 if on_note:
                     on_note(source, note)
             digest = content_hash(script, voice.to_dict(), show, article)
-            existing = None if force else unchanged_episode(out_dir, article, digest)
+            published, mastering = (None, None) if force else published_state(out_dir, article)
+            existing = unchanged_episode(published, out_dir, digest)
         except AudiocastError as exc:
             _record_failure(result, source, exc, on_done)
             continue
@@ -330,7 +324,7 @@ def convert(
         cover = (art, "image/jpeg") if art else _episode_cover(out_dir, show)
         job = RenderJob(article=article, show=show, voice=voice, cover=cover[0], cover_mime=cover[1],
                         episode_art=art is not None, verify=verify,
-                        mastering=None if force else prior_mastering(out_dir, article))
+                        mastering=mastering)
         articles[source] = article
         work.append((source, job, script))
         if on_start:

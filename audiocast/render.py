@@ -58,7 +58,6 @@ class RenderedEpisode:
     media_type: str = "audio/mpeg"
     verify_report: VerifyReport | None = None  # what --verify found, when it was asked for
     mastering: dict | None = None  # how it was mastered, for the next render (RenderJob.mastering)
-    pieces: tuple[int, int] = (1, 0)  # pieces the audio was made in, and how many were reused
 
 
 def script_options(show: ShowConfig, article: Article | None = None):
@@ -154,7 +153,7 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         cover_mime=job.cover_mime,
         language=article.language or show.language,
     )
-    mastering, made = None, (1, 0)
+    mastering = None
     if pieces:
         result = render_pieces(assembled.samples, assembled.sample_rate, assembled.cuts,
                                target_lufs=production.loudness_lufs, true_peak_db=production.true_peak_db,
@@ -163,7 +162,6 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
                                jobs=getattr(synthesizer, "jobs", None) or default_jobs())
         audio = episode_format.tag(result.mp3, tags, assembled.timeline)
         mastering = result.mastering.to_dict() if result.mastering else None
-        made = (result.pieces, result.reused)
     else:
         samples = normalize_loudness(assembled.samples, assembled.sample_rate, production.loudness_lufs,
                                      production.true_peak_db, out=assembled.samples)
@@ -187,7 +185,6 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
         media_type=episode_format.media_type,
         verify_report=verify_report,
         mastering=mastering,
-        pieces=made,
     )
 
 
