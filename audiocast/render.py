@@ -114,12 +114,6 @@ def render_episode(job: RenderJob, synthesizer: Synthesizer, progress: Progress 
     from .publish.tags import EpisodeTags
     from .publish.transcript import to_chapters_json, to_srt, to_vtt
 
-    from .audio.loudness import load_meter_in_background
-
-    if job.mastering is not None:
-        # a re-render, usually of a few edited sentences: the meter's library (70 MB) loads
-        # while they are synthesized; a first render loads it after its workers are gone
-        load_meter_in_background()
     article, show = job.article, job.show
     production = show.production
     episode_format = get_format(production.format)

@@ -64,25 +64,6 @@ class Loudness:
     lra: float
 
 
-def load_meter_in_background() -> None:
-    """Import the K-weighting filter's library (scipy.signal, whose import alone takes
-    over a second) on a background thread, so that it is ready by the time a render
-    has synthesized its clips and measures loudness; the import overlaps that work."""
-    import sys
-    import threading
-
-    if "scipy.signal" in sys.modules:
-        return
-
-    def load() -> None:
-        try:
-            import scipy.signal  # noqa: F401
-        except ImportError:  # reported where the meter is used
-            pass
-
-    threading.Thread(target=load, name="load-loudness-meter", daemon=True).start()
-
-
 def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
     """BS.1770-4 gated integrated loudness in LUFS; -inf for silence or sound shorter than 0.4 s."""
     if len(samples) < int(0.4 * sample_rate) + 1:

@@ -52,3 +52,38 @@ def test_ffmpeg_resampling_keeps_length_and_pitch(from_rate, to_rate):
     freqs = np.fft.rfftfreq(len(out) - 4000, 1 / to_rate)
     assert freqs[np.argmax(spectrum)] == pytest.approx(1000, abs=2)
     assert np.sqrt(np.mean(out[2000:-2000] ** 2)) == pytest.approx(0.5 / np.sqrt(2), rel=0.01)
+
+
+def test_the_direct_and_the_public_sosfilt_loops_agree():
+    from audiocast.audio.dsp import public_sosfilt_kernel, sosfilt_kernel
+
+    sos = butter(8, 3000, fs=22050, output="sos")
+    x = noise(20000).astype(np.float64)[None, :]
+    results = []
+    for kernel in (sosfilt_kernel(), public_sosfilt_kernel()):
+        y, zi = x.copy(), np.full((1, len(sos), 2), 0.01)
+        kernel(sos, y, zi)
+        results.append((y, zi))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=0, atol=1e-12)
+
+
+def test_measuring_loudness_leaves_scipy_signal_unimported():
+    """A render measures loudness every time; scipy.signal alone takes over a second to
+    import, so the meter reaches its filter loop without it (and scipy.signal still
+    imports normally afterwards)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from audiocast.audio.loudness import integrated_loudness\n"
+            "x = (0.1 * np.random.default_rng(1).standard_normal(22050 * 3)).astype(np.float32)\n"
+            "level = integrated_loudness(x, 22050)\n"
+            "print('scipy.signal' in sys.modules)\n"
+            "import scipy.signal\n"
+            "print(round(level, 2))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    imported, level = done.stdout.split()
+    assert imported == "False"
+    assert -30 < float(level) < -10
