@@ -40,6 +40,10 @@ class LocalExecutor:
     def synthesized(self) -> int:
         return sum(s.synthesized for s in self._synthesizers.values())
 
+    def warm_up(self) -> None:
+        """Have the synthesis workers ready by the time the articles are scripted."""
+        self.synthesizer.warm_up()
+
     def synthesizer_for(self, voice: VoiceSettings) -> Synthesizer:
         """One synthesizer per voice, made on first use (an article in another language)."""
         key = _voice_key(voice)

@@ -261,7 +261,7 @@ def convert(
     each episode finishes, so an interrupted run loses nothing). With ``verify``
     every clip is heard by the recognizer first (see listening.py).
     """
-    from .unchanged import digest_of_source, remember_source, unchanged_source
+    from .unchanged import digest_of_source, new_source, remember_source, unchanged_source
 
     def load_article(source: str) -> Article:
         from .ingest import load_article
@@ -279,6 +279,7 @@ def convert(
     quick = loader is None and executor.voice.to_dict() == voice_settings(show).to_dict()
     settings = settings_digest_of(show) if quick else ""
     read_digests: dict[str, str] = {}
+    warm_up = getattr(executor, "warm_up", None)
     for source in sources:
         try:
             existing = None if force or not quick else unchanged_source(out_dir, source, settings)
@@ -287,6 +288,9 @@ def convert(
                 if on_done:
                     on_done(source, existing, None)
                 continue
+            if warm_up is not None and quick and new_source(out_dir, source, WARM_UP_MIN_BYTES):
+                warm_up()  # its voice loads in the workers while this article is read
+                warm_up = None
             try:
                 digest_read = digest_of_source(source) if quick else None
                 if digest_read:
@@ -354,6 +358,11 @@ def convert(
     if not result.published and (result.unchanged or not result.failed):
         republish(out_dir, show)
     return result
+
+
+#: a new local file at least this long (about a dozen sentences: the synthesis pool's
+#: threshold) starts the synthesis workers before it is read
+WARM_UP_MIN_BYTES = 1500
 
 
 def settings_digest_of(show: ShowConfig) -> str:

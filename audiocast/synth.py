@@ -178,6 +178,11 @@ def _init_worker(voice: VoiceSettings, parent_pid: int | None = None, kernel_sig
     _worker_engine = create_engine(settings)
 
 
+def _prepare_worker() -> None:
+    assert _worker_engine is not None
+    _worker_engine.prepare()
+
+
 def _synthesize_in_worker(text: str) -> Clip:
     assert _worker_engine is not None
     return _worker_engine.synthesize(text)
@@ -209,6 +214,8 @@ class Synthesizer:
         self.synthesized = 0
         #: shut the worker pool down after the next render (set for a run's last episode)
         self.release_after_render = False
+        #: the workers' voice loading started by ``warm_up``
+        self.warming: list = []
 
     # -- lifecycle
     def close(self) -> None:
@@ -235,6 +242,16 @@ class Synthesizer:
                 initargs=(self.voice, os.getpid(), threading.current_thread() is threading.main_thread()),
             )
         return self._pool
+
+    def warm_up(self) -> None:
+        """Start the worker pool and load the voice in every worker now, while this process
+        reads and scripts an article whose sentences it expects to hand them, instead of
+        after (measured: 1.2 s of a cold conversion on 2 cores, when the other core idles)."""
+        if self.jobs <= 1 or self.engine.online or self._pool is not None:
+            return
+        pool = self._get_pool()
+        # a process pool starts a worker for each task it has no idle worker for
+        self.warming = [pool.submit(_prepare_worker) for _ in range(self.jobs)]
 
     # -- work
     def chunks_of(self, text: str) -> list[str]:

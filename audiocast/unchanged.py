@@ -110,6 +110,25 @@ def unchanged_source(out_dir: Path, source: str, settings: str) -> Episode | Non
     return episode if published_files_exist(Path(out_dir), episode) else None
 
 
+def new_source(out_dir: Path, source: str, min_bytes: int = 0) -> bool:
+    """True for a local file of at least ``min_bytes`` that was never converted into
+    ``out_dir``: one whose conversion will most likely synthesize all of it."""
+    path = local_source(source)
+    if path is None:
+        return False
+    try:
+        if path.stat().st_size < min_bytes:
+            return False
+    except OSError:
+        return False
+    if not (Path(out_dir) / "audiocast.db").exists():
+        return True
+    from .publish.catalog import Catalog
+
+    with Catalog(out_dir) as catalog:
+        return not catalog.get_meta(_META_PREFIX + str(path))
+
+
 def remember_source(out_dir: Path, source: str, settings: str, episode: Episode,
                     digest: str | None = None) -> None:
     """Record what this local file became, for the next run's ``unchanged_source``.

@@ -95,6 +95,17 @@ def test_an_unchanged_file_is_recognized_without_rendering(converted):
     assert (mp3.stat().st_ino, mp3.stat().st_mtime_ns, mp3.read_bytes()) == before
 
 
+def test_only_a_file_never_converted_into_the_folder_counts_as_new(converted, tmp_path):
+    # a new one starts the synthesis workers before it is read (pipeline.convert)
+    from audiocast.unchanged import new_source
+
+    work, article, _ = converted
+    assert not new_source(work / "out", str(article))
+    assert new_source(tmp_path / "elsewhere", str(article))
+    assert not new_source(tmp_path / "elsewhere", str(article), min_bytes=article.stat().st_size + 1)
+    assert not new_source(work / "out", "https://example.org/lanterns")
+
+
 def test_a_changed_setting_renders_the_episode_again(converted, tmp_path):
     work, article, _ = converted
     config = tmp_path / "slower.toml"

@@ -138,3 +138,22 @@ def test_two_processes_share_one_cache_safely(tmp_path):
     cache = SegmentCache(tmp_path)
     assert cache.stats().entries == 10
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_warmed_up_workers_load_the_voice_before_the_first_sentence_and_then_read_it(tmp_path, engine):
+    texts = [f"Buoy {n} rings in the swell." for n in range(13)]
+    with Synthesizer(VoiceSettings(), jobs=2, cache=SegmentCache(tmp_path / "c"), engine=engine) as synth:
+        synth.warm_up()
+        for future in synth.warming:
+            assert future.result(timeout=120) is None  # each worker loaded the voice
+        workers = set(synth._pool._processes)
+        assert len(workers) == 2
+        clips = synth.render(texts)
+        assert set(synth._pool._processes) == workers  # the same two read the sentences
+    assert synth.synthesized == len(texts) and all(clip.duration_ms > 800 for clip in clips)
+
+
+def test_one_engine_process_has_nothing_to_warm_up(tmp_path, engine):
+    synth = Synthesizer(VoiceSettings(), jobs=1, cache=SegmentCache(tmp_path / "c"), engine=engine)
+    synth.warm_up()
+    assert synth._pool is None and synth.warming == []

@@ -93,6 +93,9 @@ class Engine(ABC):
         """Why this engine cannot work here (None when it can). Cheap; no model loading."""
         return None
 
+    def prepare(self) -> None:
+        """Load whatever the first sentence would otherwise wait for (a model)."""
+
     def close(self) -> None:
         """Release resources. Engines are reused for a whole process."""
 

@@ -280,6 +280,9 @@ class PiperEngine(Engine):
         ident["model_size"] = self.model.model.stat().st_size
         return ident
 
+    def prepare(self) -> None:
+        self._voice  # noqa: B018 - loads the model
+
     def synthesize(self, text: str) -> Clip:
         try:
             chunks = list(self._voice.synthesize(text, syn_config=self._syn_config))
