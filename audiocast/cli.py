@@ -165,29 +165,29 @@ def _run_conversion(sources, output: Path, show, *, jobs, force, stdin_text=None
             bars.console.print(f"Dask dashboard: {executor.dashboard_link}")
         overall = bars.add_task(label or "episodes", total=len(sources))
         tasks: dict[str, int] = {}
-        made_before: dict[str, int] = {}
+        started: set[str] = set()
         local = executor.dashboard_link is None
 
         def on_start(source: str, _sections: int) -> None:
             if local:
                 tasks[source] = bars.add_task(_short(source), total=None)
-            made_before[source] = executor.synthesized
+            started.add(source)
 
         def on_progress(source: str, done: int, total: int) -> None:
             if source in tasks:
                 bars.update(tasks[source], completed=done, total=total)
 
-        def on_done(source: str, episode, error: str | None) -> None:
+        def on_done(source: str, episode, error: str | None, synthesized: int | None = None) -> None:
             bars.advance(overall)
             if source in tasks:
                 bars.remove_task(tasks[source])
             if error:
                 if len(sources) > 1:  # a single source's error is the run's one-line error
                     bars.console.print(f"failed {source}: {error}", markup=False, highlight=False)
-            elif source not in made_before:
+            elif source not in started:
                 bars.console.print(f"unchanged {source} -> {_audio_name(episode)}")
             else:
-                made = executor.synthesized - made_before[source] if local else None
+                made = synthesized if local else None
                 made_text = f", {made} clip{'' if made == 1 else 's'} synthesized" if made is not None else ""
                 bars.console.print(
                     f"published {source} -> {_audio_name(episode)} "

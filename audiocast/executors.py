@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .engines.base import VoiceSettings, create_engine
@@ -28,6 +28,8 @@ class LocalExecutor:
     """Renders episodes one after another here; sentences go to a local process pool."""
 
     dashboard_link: str | None = None
+    #: takes its work as an iterator, made as it goes (see ``render``)
+    streams_work = True
 
     def __init__(self, voice: VoiceSettings, jobs: int | None = None):
         self.jobs = jobs
@@ -51,27 +53,37 @@ class LocalExecutor:
             self._synthesizers[key] = Synthesizer(voice, jobs=self.jobs)
         return self._synthesizers[key]
 
-    def render(self, items: list[WorkItem], progress: EpisodeProgress | None = None) -> Iterator[Outcome]:
-        """Episodes in order. With several, the next episode's sentences are synthesized
-        (by a thread feeding the worker pool) while this one is assembled, normalized,
-        encoded, tagged and published, so the pool never waits for those steps."""
+    def render(self, items: Iterable[WorkItem], progress: EpisodeProgress | None = None) -> Iterator[Outcome]:
+        """Episodes in order. ``items`` may be made as they are asked for (the pipeline reads
+        and scripts each source then); a thread of their own makes them ahead of use. With
+        several, the next episode's sentences are synthesized (by a thread feeding the
+        worker pool) while this one is assembled, normalized, encoded, tagged and
+        published, so the pool never waits for those steps."""
         from .render import render_episode
 
-        if len(items) > 1:
-            yield from self._render_overlapped(items, progress)
-            return
-        for position, (source, job, script) in enumerate(items):
-            step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
-            try:
-                synthesizer = self.synthesizer_for(job.voice)
-                synthesizer.release_after_render = position == len(items) - 1
-                yield source, render_episode(job, synthesizer, step, script=script)
-            except EngineUnavailable:
-                raise
-            except AudiocastError as exc:
-                yield source, exc
+        stream = _ReadAhead(items)
+        try:
+            first, second = stream.next(), stream.next()
+            if first is _END:
+                return
+            if second is _END:
+                source, job, script = first
+                step = (lambda done, total: progress(source, done, total)) if progress else None
+                try:
+                    synthesizer = self.synthesizer_for(job.voice)
+                    synthesizer.release_after_render = True
+                    yield source, render_episode(job, synthesizer, step, script=script)
+                except EngineUnavailable:
+                    raise
+                except AudiocastError as exc:
+                    yield source, exc
+                return
+            yield from self._render_overlapped(first, second, stream, progress)
+        finally:
+            stream.close()
 
-    def _render_overlapped(self, items: list[WorkItem], progress: EpisodeProgress | None) -> Iterator[Outcome]:
+    def _render_overlapped(self, first: WorkItem, second: WorkItem, stream: _ReadAhead,
+                           progress: EpisodeProgress | None) -> Iterator[Outcome]:
         import queue
         import threading
 
@@ -91,13 +103,15 @@ class LocalExecutor:
             return False
 
         def synthesize_all() -> None:
-            for position, (source, job, script) in enumerate(items):
+            current, following = first, second
+            while current is not _END:
                 if stop.is_set():
                     return
+                source, job, script = current
                 step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
                 try:
                     synthesizer = self.synthesizer_for(job.voice)
-                    synthesizer.release_after_render = position == len(items) - 1
+                    synthesizer.release_after_render = following is _END
                     before = synthesizer.synthesized
                     clips = synthesizer.render(spoken_texts(script), step)
                     entry = (source, job, script, synthesizer, clips, synthesizer.synthesized - before, None)
@@ -106,6 +120,11 @@ class LocalExecutor:
                 if not hand_over(entry):
                     return
                 if entry[-1] is not None and not isinstance(entry[-1], AudiocastError):
+                    return
+                try:
+                    current, following = following, (stream.next() if following is not _END else _END)
+                except BaseException as exc:  # reading the next source failed outright
+                    hand_over(("", None, None, None, None, 0, exc))
                     return
             hand_over(None)
 
@@ -146,6 +165,59 @@ class LocalExecutor:
 # --------------------------------------------------------------------------- dask
 
 _worker_synthesizers: dict[str, Synthesizer] = {}
+
+
+_END = object()
+
+
+class _ReadAhead:
+    """The items of an iterator, made by a thread of its own ahead of their use (at most
+    two ahead); an exception the iterator raises is raised where its item is asked for."""
+
+    def __init__(self, items: Iterable):
+        import queue
+        import threading
+
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(target=self._run, args=(iter(items),), name="audiocast-read",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, items: Iterator) -> None:
+        try:
+            for item in items:
+                if not self._put((item, None)):
+                    return
+            self._put((_END, None))
+        except BaseException as exc:
+            self._put((_END, exc))
+
+    def _put(self, entry) -> bool:
+        import queue
+
+        while not self._stop.is_set():
+            try:
+                self._queue.put(entry, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def next(self):
+        """The next item, or ``_END`` once there are no more."""
+        if self._done:
+            return _END
+        item, error = self._queue.get()
+        if item is _END:
+            self._done = True
+        if error is not None:
+            raise error
+        return item
+
+    def close(self) -> None:
+        self._stop.set()
 
 
 def _voice_key(voice: VoiceSettings) -> str:

@@ -9,7 +9,7 @@ conversion therefore leaves everything already published as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -244,7 +244,7 @@ def convert(
     force: bool = False,
     on_start: Callable[[str, int], None] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-    on_done: Callable[[str, Episode | None, str | None], None] | None = None,
+    on_done: Callable[..., None] | None = None,
     stdin_text: str | None = None,
     loader: Callable[[str], Article] | None = None,
     defer_publish: bool = False,
@@ -272,67 +272,73 @@ def convert(
     show = with_resolved_paths(show)
     result = ConvertResult()
     articles: dict[str, Article] = {}
-    work = []
     check_writable(out_dir)  # a read-only or unlockable folder fails before any synthesis
     # a local file's bytes and the settings decide "unchanged" before anything is parsed
     # (when the executor reads with the show's own voice, the one the settings digest stands for)
     quick = loader is None and executor.voice.to_dict() == voice_settings(show).to_dict()
     settings = settings_digest_of(show) if quick else ""
     read_digests: dict[str, str] = {}
-    warm_up = getattr(executor, "warm_up", None)
-    for source in sources:
-        try:
-            existing = None if force or not quick else unchanged_source(out_dir, source, settings)
+
+    def prepared() -> Iterator[tuple[str, RenderJob, Script]]:
+        """Each source read and scripted, in order, as the executor asks for the next."""
+        warm_up = getattr(executor, "warm_up", None)
+        for source in sources:
+            try:
+                existing = None if force or not quick else unchanged_source(out_dir, source, settings)
+                if existing is not None:
+                    result.unchanged.append(existing)
+                    if on_done:
+                        on_done(source, existing, None)
+                    continue
+                if warm_up is not None and quick and new_source(out_dir, source, WARM_UP_MIN_BYTES):
+                    warm_up()  # its voice loads in the workers while this article is read
+                    warm_up = None
+                try:
+                    digest_read = digest_of_source(source) if quick else None
+                    if digest_read:
+                        read_digests[source] = digest_read
+                    article = load(source)
+                except OSError as exc:  # one unreadable source does not stop the batch
+                    from .fsutil import describe_os_error
+
+                    raise IngestError(f"cannot read {source}: {describe_os_error(exc)}") from None
+                check_length(article, show)
+                script = build_script_for(article, show)
+                voice, note = voice_for_article(article, executor.voice, show)
+                if note:
+                    result.notes.append(f"{source}: {note}")
+                    if on_note:
+                        on_note(source, note)
+                digest = content_hash(script, voice.to_dict(), show, article)
+                published, mastering = (None, None) if force else published_state(out_dir, article)
+                existing = unchanged_episode(published, out_dir, digest)
+            except AudiocastError as exc:
+                _record_failure(result, source, exc, on_done)
+                continue
             if existing is not None:
+                if source in read_digests:
+                    remember_source(out_dir, source, settings, existing, read_digests[source])
                 result.unchanged.append(existing)
                 if on_done:
                     on_done(source, existing, None)
                 continue
-            if warm_up is not None and quick and new_source(out_dir, source, WARM_UP_MIN_BYTES):
-                warm_up()  # its voice loads in the workers while this article is read
-                warm_up = None
-            try:
-                digest_read = digest_of_source(source) if quick else None
-                if digest_read:
-                    read_digests[source] = digest_read
-                article = load(source)
-            except OSError as exc:  # one unreadable source does not stop the batch
-                from .fsutil import describe_os_error
-
-                raise IngestError(f"cannot read {source}: {describe_os_error(exc)}") from None
-            check_length(article, show)
-            script = build_script_for(article, show)
-            voice, note = voice_for_article(article, executor.voice, show)
-            if note:
-                result.notes.append(f"{source}: {note}")
+            art, art_note = lead_image_art(article)
+            if art_note:
+                result.notes.append(f"{source}: {art_note}")
                 if on_note:
-                    on_note(source, note)
-            digest = content_hash(script, voice.to_dict(), show, article)
-            published, mastering = (None, None) if force else published_state(out_dir, article)
-            existing = unchanged_episode(published, out_dir, digest)
-        except AudiocastError as exc:
-            _record_failure(result, source, exc, on_done)
-            continue
-        if existing is not None:
-            if source in read_digests:
-                remember_source(out_dir, source, settings, existing, read_digests[source])
-            result.unchanged.append(existing)
-            if on_done:
-                on_done(source, existing, None)
-            continue
-        art, art_note = lead_image_art(article)
-        if art_note:
-            result.notes.append(f"{source}: {art_note}")
-            if on_note:
-                on_note(source, art_note)
-        cover = (art, "image/jpeg") if art else _episode_cover(out_dir, show)
-        job = RenderJob(article=article, show=show, voice=voice, cover=cover[0], cover_mime=cover[1],
-                        episode_art=art is not None, verify=verify,
-                        mastering=mastering)
-        articles[source] = article
-        work.append((source, job, script))
-        if on_start:
-            on_start(source, len(script.sections))
+                    on_note(source, art_note)
+            cover = (art, "image/jpeg") if art else _episode_cover(out_dir, show)
+            job = RenderJob(article=article, show=show, voice=voice, cover=cover[0], cover_mime=cover[1],
+                            episode_art=art is not None, verify=verify,
+                            mastering=mastering)
+            articles[source] = article
+            if on_start:
+                on_start(source, len(script.sections))
+            yield source, job, script
+
+    # the local executor reads the next source while this one is synthesized (a blog's
+    # posts are scripted behind the first one's synthesis); Dask takes them all at once
+    work = prepared() if getattr(executor, "streams_work", False) else list(prepared())
     try:
         for source, outcome in executor.render(work, progress):
             if isinstance(outcome, AudiocastError):
@@ -351,7 +357,7 @@ def convert(
                 remember_source(out_dir, source, settings, episode, read_digests[source])
             result.published.append(episode)
             if on_done:
-                on_done(source, episode, None)
+                on_done(source, episode, None, synthesized=outcome.synthesized)
     finally:
         if defer_publish and result.published:
             republish(out_dir, show)
