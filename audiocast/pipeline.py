@@ -335,6 +335,9 @@ def convert(
             if on_start:
                 on_start(source, len(script.sections))
             yield source, job, script
+        from .ingest.language import release_language_model
+
+        release_language_model()  # every source is read
 
     # the local executor reads the next source while this one is synthesized (a blog's
     # posts are scripted behind the first one's synthesis); Dask takes them all at once

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..languages import normalize_language
 
-__all__ = ["detect_language", "normalize_language"]
+__all__ = ["detect_language", "normalize_language", "release_language_model"]
 
 _MIN_LETTERS = 40
 _SAMPLE_CHARS = 5000
@@ -32,6 +32,17 @@ def detect_language(text: str) -> str | None:
     language = normalize_language(code)
     _remember_detected(sample, language)
     return language
+
+
+def release_language_model() -> None:
+    """Free the classifier py3langid keeps loaded once it has been used (about 70 MB),
+    when no more articles are to be read: a conversion's main process then waits
+    beside the synthesis workers, and their memory adds up."""
+    import sys
+
+    langid = sys.modules.get("py3langid.langid")
+    if langid is not None and getattr(langid, "IDENTIFIER", None) is not None:
+        langid.IDENTIFIER = None  # py3langid loads it again if it is asked once more
 
 
 def _detection_file(sample: str) -> Path:

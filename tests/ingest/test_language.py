@@ -46,3 +46,17 @@ def test_declared_language_wins_over_detection():
         "the wind is strong and the sea is rough.</p></article></body></html>"
     )
     assert parse_html(html).language == "cy"
+
+
+def test_the_classifier_is_freed_once_articles_are_read_and_loads_again_if_needed(tmp_path, monkeypatch):
+    # a conversion's main process waits beside the synthesis workers without its 70 MB
+    import py3langid.langid
+
+    from audiocast.ingest.language import release_language_model
+
+    monkeypatch.setenv("AUDIOCAST_CACHE_DIR", str(tmp_path))  # no remembered detections
+    assert detect_language("Die Fähre überquert jede Stunde die Mündung, auch bei starkem Wind.") == "de"
+    assert py3langid.langid.IDENTIFIER is not None
+    release_language_model()
+    assert py3langid.langid.IDENTIFIER is None
+    assert detect_language("Le bac traverse l'estuaire toutes les heures, même par grand vent.") == "fr"
