@@ -38,10 +38,6 @@ class LocalExecutor:
         self.engine = self.synthesizer.engine
         self._synthesizers = {_voice_key(voice): self.synthesizer}
 
-    @property
-    def synthesized(self) -> int:
-        return sum(s.synthesized for s in self._synthesizers.values())
-
     def warm_up(self) -> None:
         """Have the synthesis workers ready by the time the articles are scripted."""
         self.synthesizer.warm_up()
@@ -322,7 +318,6 @@ class DaskExecutor:
         self.voice = voice
         self.engine = create_engine(voice)  # fail here, before any work is sent
         self.retries = retries
-        self.synthesized = 0
         try:
             self.client = Client(address, timeout="20s")
         except OSError as exc:
@@ -351,7 +346,6 @@ class DaskExecutor:
                 except Exception as exc:  # e.g. KilledWorker after every retry
                     yield source, AudiocastError(f"rendering on the cluster failed: {type(exc).__name__}: {exc}")
                     continue
-                self.synthesized += rendered.synthesized
                 yield source, rendered
         finally:
             pending = [f for f in futures if not f.done()]
@@ -369,7 +363,6 @@ class DaskExecutor:
             except AudiocastError as exc:
                 yield source, exc
                 continue
-            self.synthesized += synthesizer.synthesized
             yield source, rendered
 
     def _engine_for(self, voice: VoiceSettings):

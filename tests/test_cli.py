@@ -128,3 +128,23 @@ def test_a_failed_conversion_writes_nothing(tmp_path):
     assert "403" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     out = tmp_path / "out"
     assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()]
+
+
+@pytest.mark.skipif(__import__("shutil").which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_a_batch_reports_the_clips_each_article_needed(tmp_path):
+    # the sources are read ahead of synthesis, so the count must come with each episode
+    (tmp_path / "ferry.md").write_text("# The Ferry\n\nIt leaves at seven. It returns at noon.\n")
+    (tmp_path / "mill.md").write_text("# The Mill\n\nThe wheel turns. The stones grind. The flour is white.\n")
+    first = run("convert", "ferry.md", "mill.md", "-o", "out", "--engine", "espeak", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    said = first.stdout + first.stderr
+    ferry = next(line for line in said.splitlines() if line.startswith("published ferry.md"))
+    mill = next(line for line in said.splitlines() if line.startswith("published mill.md"))
+    made = [int(line.rsplit("chapters, ", 1)[1].split()[0]) for line in (ferry, mill)]
+    assert made[1] == made[0] + 1  # one more sentence, one more clip (title, intro and outro alike)
+    (tmp_path / "mill.md").write_text("# The Mill\n\nThe wheel turns. The stones grind. The flour is fine.\n")
+    again = run("convert", "ferry.md", "mill.md", "-o", "out", "--engine", "espeak", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    said = again.stdout + again.stderr
+    assert "unchanged ferry.md" in said
+    assert "1 clip synthesized" in said
