@@ -111,15 +111,14 @@ def _load_voice(model: Path, config: Path, threads: int):
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads  # 0 lets onnxruntime use every core
     options.inter_op_num_threads = 1
-    # Working memory comes from one arena per process that grows by exactly what a sentence
-    # asks for and is reused by the next. Without an arena every tensor is a fresh malloc,
-    # and a sentence's large ones are fresh memory maps the kernel must fault in and zero:
-    # measured on 30 sentences of one worker, 5.3 s of system time in 31 s, against 0.3 s
-    # in 25 s with the arena, and a lower peak (487 MB against 646). The default arena
-    # doubles each extension (591 MB on the same run); memory patterns plan per input shape,
-    # and every sentence has a new shape, so they stay off.
-    _register_arena(onnxruntime)
-    options.add_session_config_entry("session.use_env_allocators", "1")
+    # Working memory comes from onnxruntime's arena, which keeps what a sentence was given
+    # for the next one. Without an arena every tensor is a fresh malloc, and a sentence's
+    # large ones are fresh memory maps the kernel must fault in and zero: measured over 60
+    # sentences of one worker (the 24 longest of a book, then 36 of any length), 95 s with
+    # 21 s of it system time and a 629 MB peak without the arena, 66 s (0.3 s system) and
+    # 503 MB with it. An arena extended by exactly what is asked for fragments (846 MB on
+    # the same sentences); memory patterns plan per input shape, and every sentence has a
+    # new shape, so they stay off.
     options.enable_cpu_mem_arena = True
     options.enable_mem_pattern = False
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
@@ -130,9 +129,8 @@ def _load_voice(model: Path, config: Path, threads: int):
 
 #: how far a sentence may leave the process's memory above where it was when the voice
 #: loaded before the arena gives its free memory back: one sentence of the longest kind
-#: (``max_chars``) needs about 350 MB, and sentences of every length in turn fragment the
-#: arena past that (measured: one worker at 1 GB after the 244 sentences of a 10,000-word
-#: book, against 0.5 GB after its longest sentence)
+#: (``max_chars``) needs about 330 MB of it, and if sentences of every length in turn
+#: fragment the arena past that, its free regions go back to the system
 ARENA_ALLOWANCE_BYTES = 400 * 1024**2
 
 
@@ -171,22 +169,6 @@ def _resident_bytes() -> int:
             return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
-
-
-_arena_registered = False
-
-
-def _register_arena(onnxruntime) -> None:
-    """The process's CPU arena, shared by its sessions, extended by what is requested."""
-    global _arena_registered
-    if _arena_registered:
-        return
-    info = onnxruntime.OrtMemoryInfo("Cpu", onnxruntime.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0,
-                                     onnxruntime.OrtMemType.DEFAULT)
-    same_as_requested = 1  # onnxruntime's ArenaExtendStrategy::kSameAsRequested
-    onnxruntime.create_and_register_allocator(
-        info, onnxruntime.OrtArenaCfg({"max_mem": 0, "arena_extend_strategy": same_as_requested}))
-    _arena_registered = True
 
 
 def _session(onnxruntime, model: Path, options):
