@@ -4,6 +4,8 @@ repository; tests that use it skip when it is absent (a user's clone)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +34,15 @@ def _isolated_cache(tmp_path_factory):
         os.environ.pop("AUDIOCAST_CACHE_DIR", None)
     else:
         os.environ["AUDIOCAST_CACHE_DIR"] = previous
+
+
+@pytest.fixture
+def fresh_python():
+    """Runs code in a new interpreter, as a command's own process would start, and
+    returns what it printed (for what a process imports and keeps)."""
+    def run(code: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    return run

@@ -68,22 +68,17 @@ def test_the_direct_and_the_public_sosfilt_loops_agree():
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=0, atol=1e-12)
 
 
-def test_measuring_loudness_leaves_scipy_signal_unimported():
+def test_measuring_loudness_leaves_scipy_signal_unimported(fresh_python):
     """A render measures loudness every time; scipy.signal alone takes over a second to
     import, so the meter reaches its filter loop without it (and scipy.signal still
     imports normally afterwards)."""
-    import subprocess
-    import sys
-
-    code = ("import sys, numpy as np\n"
+    printed = fresh_python("import sys, numpy as np\n"
             "from audiocast.audio.loudness import integrated_loudness\n"
             "x = (0.1 * np.random.default_rng(1).standard_normal(22050 * 3)).astype(np.float32)\n"
             "level = integrated_loudness(x, 22050)\n"
             "print('scipy.signal' in sys.modules)\n"
             "import scipy.signal\n"
             "print(round(level, 2))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    imported, level = done.stdout.split()
+    imported, level = printed.split()
     assert imported == "False"
     assert -30 < float(level) < -10
