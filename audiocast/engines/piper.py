@@ -124,51 +124,7 @@ def _load_voice(model: Path, config: Path, threads: int):
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     session = _session(onnxruntime, model, options)
     config_dict = json.loads(config.read_text(encoding="utf-8"))
-    return PiperVoice(config=PiperConfig.from_dict(config_dict), session=_BoundedSession(onnxruntime, session))
-
-
-#: how far a sentence may leave the process's memory above where it was when the voice
-#: loaded before the arena gives its free memory back: one sentence of the longest kind
-#: (``max_chars``) needs about 330 MB of it, and if sentences of every length in turn
-#: fragment the arena past that, its free regions go back to the system
-ARENA_ALLOWANCE_BYTES = 400 * 1024**2
-
-
-class _BoundedSession:
-    """An onnxruntime session whose arena stays near ``ARENA_ALLOWANCE_BYTES``.
-
-    The arena keeps what it was given for later sentences, which is what makes it fast;
-    after a sentence that leaves the process above the bound, the next run asks
-    onnxruntime to shrink the arena at its end (``memory.enable_memory_arena_shrinkage``),
-    which returns the arena's free regions to the system."""
-
-    def __init__(self, onnxruntime, session):
-        self._session = session
-        self._shrink = onnxruntime.RunOptions()
-        self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
-        self._over = False
-        self._bound = _resident_bytes() + ARENA_ALLOWANCE_BYTES
-        #: runs that ended by shrinking the arena
-        self.shrinks = 0
-
-    def run(self, output_names, input_feed, run_options=None):
-        shrink = self._over and run_options is None
-        result = self._session.run(output_names, input_feed, self._shrink if shrink else run_options)
-        self.shrinks += shrink
-        self._over = _resident_bytes() > self._bound
-        return result
-
-    def __getattr__(self, name):
-        return getattr(self._session, name)
-
-
-def _resident_bytes() -> int:
-    """This process's resident memory now (0 where /proc is not there to tell)."""
-    try:
-        with open("/proc/self/statm", "rb") as handle:
-            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
+    return PiperVoice(config=PiperConfig.from_dict(config_dict), session=session)
 
 
 def _session(onnxruntime, model: Path, options):
@@ -245,10 +201,13 @@ class PiperEngine(Engine):
     name = "piper"
     #: understands inline phonemes written as [[ ... ]] (used by the lexicon)
     accepts_phonemes = True
-    #: Piper's memory grows steeply with input length (measured: ~370 MB resident for a
-    #: 200-character sentence, 1.6 GB for 600), so longer sentences are split at clause
-    #: boundaries; the pause there sounds like the comma it usually is
-    max_chars = 260
+    #: Piper's memory grows with input length: a worker holds about 170 MB with the voice
+    #: loaded, and its arena about 1.3 MB more per character of the longest sentence it has
+    #: read (measured: 500 MB in all after 260 characters). Longer sentences are split at
+    #: clause boundaries, where the pause sounds like the comma it usually is; at 220
+    #: characters two workers and the main process stay near 1 GB (48 of the 488 sentences
+    #: of benchmarks/articles/book.md are split, 3 of the 110 of long.md)
+    max_chars = 220
 
     def __init__(self, voice: VoiceSettings):
         super().__init__(voice)

@@ -49,34 +49,3 @@ def test_a_process_that_only_hands_out_sentences_never_loads_piper(fresh_python)
             "print(sorted(m for m in ('piper', 'onnxruntime', 'scipy.signal') if m in sys.modules))\n")
     assert printed.strip() == "[]"
 
-
-class _Recorder:
-    """Stands in for an onnxruntime session: records the run options of each run."""
-
-    def __init__(self):
-        self.options = []
-
-    def run(self, output_names, input_feed, run_options=None):
-        self.options.append(run_options)
-        return ["audio"]
-
-
-def test_a_run_that_leaves_the_process_above_its_allowance_makes_the_next_one_shrink_the_arena(monkeypatch):
-    import onnxruntime
-
-    from audiocast.engines import piper
-
-    resident = [100 * 1024**2]
-    monkeypatch.setattr(piper, "_resident_bytes", lambda: resident[0])
-    recorder = _Recorder()
-    session = piper._BoundedSession(onnxruntime, recorder)
-    session.run(None, {})  # within the allowance
-    resident[0] += piper.ARENA_ALLOWANCE_BYTES + 1  # a long sentence fragmented the arena
-    session.run(None, {})
-    resident[0] = 300 * 1024**2  # the shrinking run gave the free memory back
-    assert session.run(None, {}) == ["audio"]
-    session.run(None, {})
-    assert [options is not None for options in recorder.options] == [False, False, True, False]
-    assert session.shrinks == 1
-    shrink = recorder.options[2]
-    assert shrink.get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
