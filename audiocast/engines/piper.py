@@ -202,12 +202,12 @@ class PiperEngine(Engine):
     #: understands inline phonemes written as [[ ... ]] (used by the lexicon)
     accepts_phonemes = True
     #: Piper's memory grows with input length: a worker holds about 170 MB with the voice
-    #: loaded, and its arena about 1.3 MB more per character of the longest sentence it has
-    #: read (measured: 500 MB in all after 260 characters). Longer sentences are split at
-    #: clause boundaries, where the pause sounds like the comma it usually is; at 220
-    #: characters two workers and the main process stay near 1 GB (48 of the 488 sentences
-    #: of benchmarks/articles/book.md are split, 3 of the 110 of long.md)
-    max_chars = 220
+    #: loaded, and its arena grows with the longest sentence it has read (measured: about
+    #: 500 MB in all after 260 characters), so longer sentences are split at clause
+    #: boundaries, where the pause sounds like the comma it usually is. A limit of 220
+    #: saved only 20 MB a worker on a 10,000-word book (its arena grows by doubling) while
+    #: splitting 48 of its 488 sentences instead of 13, so the limit stays at 260.
+    max_chars = 260
 
     def __init__(self, voice: VoiceSettings):
         super().__init__(voice)
