@@ -84,20 +84,14 @@ def settings_digest(show: ShowConfig) -> str:
 def unchanged_source(out_dir: Path, source: str, settings: str) -> Episode | None:
     """The published episode of a local file whose bytes and settings match its
     record, with its files present; else None."""
-    path = local_source(source)
-    if path is None or not (Path(out_dir) / "audiocast.db").exists():
-        return None
-    from .publish.catalog import Catalog, published_files_exist
+    from .publish.catalog import DB_NAME, Catalog, published_files_exist
 
+    path = local_source(source)
+    if path is None or not (Path(out_dir) / DB_NAME).exists():
+        return None
     with Catalog(out_dir) as catalog:
-        stored = catalog.get_meta(_META_PREFIX + str(path))
-        if not stored:
-            return None
-        try:
-            record = json.loads(stored)
-        except ValueError:
-            return None
-        if record.get("settings") != settings:
+        record = _record(catalog, path)
+        if record is None or record.get("settings") != settings:
             return None
         episode = _episode_by_guid(catalog, record.get("guid"))
     if episode is None or episode.content_hash != record.get("content_hash"):
@@ -121,12 +115,12 @@ def new_source(out_dir: Path, source: str, min_bytes: int = 0) -> bool:
             return False
     except OSError:
         return False
-    if not (Path(out_dir) / "audiocast.db").exists():
-        return True
-    from .publish.catalog import Catalog
+    from .publish.catalog import DB_NAME, Catalog
 
+    if not (Path(out_dir) / DB_NAME).exists():
+        return True
     with Catalog(out_dir) as catalog:
-        return not catalog.get_meta(_META_PREFIX + str(path))
+        return _record(catalog, path) is None
 
 
 def remember_source(out_dir: Path, source: str, settings: str, episode: Episode,
@@ -147,6 +141,16 @@ def remember_source(out_dir: Path, source: str, settings: str, episode: Episode,
               "content_hash": episode.content_hash}
     with Catalog(out_dir) as catalog:
         catalog.set_meta(_META_PREFIX + str(path), json.dumps(record, sort_keys=True))
+
+
+def _record(catalog, path: Path) -> dict | None:
+    """What ``remember_source`` kept for this file in the catalog, or None."""
+    stored = catalog.get_meta(_META_PREFIX + str(path))
+    try:
+        record = json.loads(stored) if stored else None
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def _episode_by_guid(catalog, guid: str | None) -> Episode | None:
