@@ -90,13 +90,7 @@ class LocalExecutor:
         stop = threading.Event()
 
         def hand_over(entry) -> bool:
-            while not stop.is_set():
-                try:
-                    ready.put(entry, timeout=0.2)
-                    return True
-                except queue.Full:
-                    continue
-            return False
+            return _put_unless_stopped(ready, entry, stop)
 
         def synthesize_all() -> None:
             current, following = first, second
@@ -166,6 +160,20 @@ _worker_synthesizers: dict[str, Synthesizer] = {}
 _END = object()
 
 
+def _put_unless_stopped(into, entry, stop) -> bool:
+    """Put ``entry`` into the bounded queue ``into`` once it has room, unless the event
+    ``stop`` is set first (the consumer gave up); True if it was put."""
+    import queue
+
+    while not stop.is_set():
+        try:
+            into.put(entry, timeout=0.2)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
 class _ReadAhead:
     """The items of an iterator, made by a thread of its own ahead of their use (at most
     two ahead); an exception the iterator raises is raised where its item is asked for."""
@@ -191,15 +199,7 @@ class _ReadAhead:
             self._put((_END, exc))
 
     def _put(self, entry) -> bool:
-        import queue
-
-        while not self._stop.is_set():
-            try:
-                self._queue.put(entry, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
+        return _put_unless_stopped(self._queue, entry, self._stop)
 
     def next(self):
         """The next item, or ``_END`` once there are no more."""
