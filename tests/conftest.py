@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,20 @@ def fresh_python():
         return done.stdout
 
     return run
+
+
+@pytest.fixture
+def engine_plugin(tmp_path, monkeypatch):
+    """Installs a third-party engine into a folder on sys.path (which spawned workers
+    inherit): ``engine_plugin(name, "module:Class", module_source)``; without a source,
+    the entry point names a module that does not exist."""
+    def install(name: str, target: str, module_source: str | None) -> None:
+        dist = tmp_path / f"{name}_plugin-1.0.dist-info"
+        dist.mkdir()
+        (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}-plugin\nVersion: 1.0\n")
+        (dist / "entry_points.txt").write_text(f"[audiocast.engines]\n{name} = {target}\n")
+        if module_source is not None:
+            (tmp_path / f"{name}_plugin.py").write_text(textwrap.dedent(module_source))
+        monkeypatch.syspath_prepend(str(tmp_path))
+
+    return install

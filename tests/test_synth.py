@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import struct
 
 import pytest
 
@@ -146,14 +148,49 @@ def test_warmed_up_workers_load_the_voice_before_the_first_sentence_and_then_rea
         synth.warm_up()
         for future in synth.warming:
             assert future.result(timeout=120) is None  # each worker loaded the voice
-        workers = set(synth._pool._processes)
+        workers = _worker_pids(synth)
         assert len(workers) == 2
         clips = synth.render(texts)
-        assert set(synth._pool._processes) == workers  # the same two read the sentences
+        assert _worker_pids(synth) == workers  # the same two read the sentences
     assert synth.synthesized == len(texts) and all(clip.duration_ms > 800 for clip in clips)
 
 
 def test_one_engine_process_has_nothing_to_warm_up(tmp_path, engine):
     synth = Synthesizer(VoiceSettings(), jobs=1, cache=SegmentCache(tmp_path / "c"), engine=engine)
     synth.warm_up()
-    assert synth._pool is None and synth.warming == []
+    assert synth._pools == [] and synth.warming == []
+
+
+def _worker_pids(synth: Synthesizer) -> set[int]:
+    return {pid for pool in synth._pools for pid in pool._processes}
+
+
+def test_only_one_worker_reads_the_longest_sentences(tmp_path, engine_plugin):
+    """A worker's memory grows to its longest sentence's and stays: one worker reads from
+    the longest down, the other from the shortest up, so every sentence the first read
+    is longer than every sentence the second read."""
+    engine_plugin("whoread", "whoread_plugin:WhoReadEngine", """
+        import os
+        import struct
+        from audiocast.engines.base import Engine
+        from audiocast.models import Clip
+
+        class WhoReadEngine(Engine):
+            name = "whoread"
+            sample_rate = 16000
+
+            def synthesize(self, text):  # the audio says which process read the text
+                return Clip(pcm=struct.pack("<i", os.getpid()) * 400, sample_rate=16000)
+    """)
+    # lengths all differ, in no order
+    texts = [f"Light {n} flashes {'once more, ' * ((n * 7) % 24)}every few seconds." for n in range(24)]
+    with Synthesizer(VoiceSettings(engine="whoread"), jobs=2, cache=SegmentCache(tmp_path / "c")) as synth:
+        synth.warm_up()
+        clips = synth.render(texts)
+    readers: dict[int, list[int]] = {}
+    for text, clip in zip(texts, clips):
+        readers.setdefault(struct.unpack_from("<i", clip.pcm)[0], []).append(len(text))
+    assert len(readers) == 2 and os.getpid() not in readers
+    longest, shortest = sorted(readers.values(), key=max, reverse=True)
+    assert min(longest) > max(shortest)
+    assert len(shortest) >= 2 and len(longest) >= 2  # each was handed two at the start

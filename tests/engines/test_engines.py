@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import textwrap
 
 import numpy as np
 import pytest
@@ -80,17 +79,8 @@ def test_espeak_missing_binary_is_unavailable(monkeypatch):
         create_engine(VoiceSettings(engine="espeak"))
 
 
-def _make_plugin(tmp_path, name: str, target: str, module_source: str | None) -> None:
-    dist = tmp_path / f"{name}_plugin-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}-plugin\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[audiocast.engines]\n{name} = {target}\n")
-    if module_source is not None:
-        (tmp_path / f"{name}_plugin.py").write_text(textwrap.dedent(module_source))
-
-
-def test_third_party_engine_plugs_in_through_entry_points(tmp_path, monkeypatch):
-    _make_plugin(tmp_path, "tone", "tone_plugin:ToneEngine", """
+def test_third_party_engine_plugs_in_through_entry_points(engine_plugin):
+    engine_plugin("tone", "tone_plugin:ToneEngine", """
         import numpy as np
         from audiocast.engines.base import Engine
         from audiocast.models import Clip
@@ -104,15 +94,13 @@ def test_third_party_engine_plugs_in_through_entry_points(tmp_path, monkeypatch)
                 pcm = (np.sin(2 * np.pi * 440 * t) * 8000).astype("<i2").tobytes()
                 return Clip(pcm=pcm, sample_rate=16000)
     """)
-    monkeypatch.syspath_prepend(str(tmp_path))
     assert "tone" in registry()
     clip = create_engine(VoiceSettings(engine="tone")).synthesize("twenty chars of text")
     assert clip.sample_rate == 16000 and abs(clip.duration_ms - 1000) < 1
 
 
-def test_broken_plugin_only_warns(tmp_path, monkeypatch):
-    _make_plugin(tmp_path, "broken", "broken_plugin_missing:Nothing", None)
-    monkeypatch.syspath_prepend(str(tmp_path))
+def test_broken_plugin_only_warns(engine_plugin):
+    engine_plugin("broken", "broken_plugin_missing:Nothing", None)
     with pytest.warns(UserWarning, match="broken"):
         engines = registry()
     assert "broken" not in engines and "piper" in engines
