@@ -38,9 +38,9 @@ class LocalExecutor:
         self.engine = self.synthesizer.engine
         self._synthesizers = {_voice_key(voice): self.synthesizer}
 
-    def warm_up(self) -> None:
-        """Have the synthesis workers ready by the time the articles are scripted."""
-        self.synthesizer.warm_up()
+    def warm_up(self, many: bool = True) -> None:
+        """Have the voice ready by the time the articles are scripted (Synthesizer.warm_up)."""
+        self.synthesizer.warm_up(many)
 
     def synthesizer_for(self, voice: VoiceSettings) -> Synthesizer:
         """One synthesizer per voice, made on first use (an article in another language)."""

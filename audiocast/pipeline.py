@@ -261,7 +261,7 @@ def convert(
     each episode finishes, so an interrupted run loses nothing). With ``verify``
     every clip is heard by the recognizer first (see listening.py).
     """
-    from .unchanged import digest_of_source, new_source, remember_source, unchanged_source
+    from .unchanged import digest_of_source, expected_synthesis, remember_source, unchanged_source
 
     def load_article(source: str) -> Article:
         from .ingest import load_article
@@ -290,8 +290,12 @@ def convert(
                     if on_done:
                         on_done(source, existing, None)
                     continue
-                if warm_up is not None and quick and new_source(out_dir, source, WARM_UP_MIN_BYTES):
-                    warm_up()  # its voice loads in the workers while this article is read
+                expected = expected_synthesis(out_dir, source, WARM_UP_MIN_BYTES) \
+                    if warm_up is not None and quick else None
+                if expected is not None:
+                    # the voice loads (in the workers for a new article, here for an
+                    # edit's few sentences) while this article is read and scripted
+                    warm_up(many=expected == "all")
                     warm_up = None
                 try:
                     digest_read = digest_of_source(source) if quick else None

@@ -226,9 +226,12 @@ class Synthesizer:
         self.release_after_render = False
         #: the workers' voice loading started by ``warm_up``
         self.warming: list = []
+        self._loading: threading.Thread | None = None  # this process's, started by ``warm_up``
 
     # -- lifecycle
     def close(self) -> None:
+        if self._loading is not None:
+            self._loading.join()  # not left loading a model while the interpreter shuts down
         pools, self._pools = self._pools, []
         for pool in pools:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -253,13 +256,26 @@ class Synthesizer:
                            for _ in range(self.jobs)]
         return self._pools
 
-    def warm_up(self) -> None:
-        """Start the worker pool and load the voice in every worker now, while this process
-        reads and scripts an article whose sentences it expects to hand them, instead of
-        after (measured: 1.2 s of a cold conversion on 2 cores, when the other core idles)."""
-        if self.jobs <= 1 or self.engine.online or self._pools:
+    def warm_up(self, many: bool = True) -> None:
+        """Load the voice now, while this process reads and scripts an article whose
+        sentences it expects to synthesize, instead of after. With ``many`` (a new
+        article) the workers start and load it (measured: 1.2 s of a cold conversion on 2
+        cores, when the other core idles); otherwise (an edit's few sentences, read in
+        this process) this process loads it, on a thread of its own."""
+        if self.engine.online:
             return
-        self.warming = [pool.submit(_prepare_worker) for pool in self._get_pools()]
+        if many and self.jobs > 1:
+            if not self._pools:
+                self.warming = [pool.submit(_prepare_worker) for pool in self._get_pools()]
+        elif self._loading is None:
+            self._loading = threading.Thread(target=self._load_here, name="audiocast-voice", daemon=True)
+            self._loading.start()
+
+    def _load_here(self) -> None:
+        try:
+            self.engine.prepare()
+        except Exception:  # noqa: BLE001 - the first sentence meets the error again and reports it
+            pass
 
     # -- work
     def chunks_of(self, text: str) -> list[str]:

@@ -104,23 +104,23 @@ def unchanged_source(out_dir: Path, source: str, settings: str) -> Episode | Non
     return episode if published_files_exist(Path(out_dir), episode) else None
 
 
-def new_source(out_dir: Path, source: str, min_bytes: int = 0) -> bool:
-    """True for a local file of at least ``min_bytes`` that was never converted into
-    ``out_dir``: one whose conversion will most likely synthesize all of it."""
+def expected_synthesis(out_dir: Path, source: str, min_bytes: int = 0) -> str | None:
+    """What a local file that is not unchanged will most likely have synthesized: "all"
+    of it when it is at least ``min_bytes`` and was never converted into ``out_dir``,
+    "some" when it was (an edit), None for anything else (a URL, a short new file)."""
     path = local_source(source)
     if path is None:
-        return False
-    try:
-        if path.stat().st_size < min_bytes:
-            return False
-    except OSError:
-        return False
+        return None
     from .publish.catalog import DB_NAME, Catalog
 
-    if not (Path(out_dir) / DB_NAME).exists():
-        return True
-    with Catalog(out_dir) as catalog:
-        return _record(catalog, path) is None
+    if (Path(out_dir) / DB_NAME).exists():
+        with Catalog(out_dir) as catalog:
+            if _record(catalog, path) is not None:
+                return "some"
+    try:
+        return "all" if path.stat().st_size >= min_bytes else None
+    except OSError:
+        return None
 
 
 def remember_source(out_dir: Path, source: str, settings: str, episode: Episode,

@@ -95,15 +95,16 @@ def test_an_unchanged_file_is_recognized_without_rendering(converted):
     assert (mp3.stat().st_ino, mp3.stat().st_mtime_ns, mp3.read_bytes()) == before
 
 
-def test_only_a_file_never_converted_into_the_folder_counts_as_new(converted, tmp_path):
-    # a new one starts the synthesis workers before it is read (pipeline.convert)
-    from audiocast.unchanged import new_source
+def test_a_new_file_is_expected_to_be_synthesized_whole_and_an_edited_one_in_part(converted, tmp_path):
+    # the voice then loads while the file is read (pipeline.convert): in the workers for
+    # a new file, in this process for an edit
+    from audiocast.unchanged import expected_synthesis
 
     work, article, _ = converted
-    assert not new_source(work / "out", str(article))
-    assert new_source(tmp_path / "elsewhere", str(article))
-    assert not new_source(tmp_path / "elsewhere", str(article), min_bytes=article.stat().st_size + 1)
-    assert not new_source(work / "out", "https://example.org/lanterns")
+    assert expected_synthesis(work / "out", str(article)) == "some"
+    assert expected_synthesis(tmp_path / "elsewhere", str(article)) == "all"
+    assert expected_synthesis(tmp_path / "elsewhere", str(article), min_bytes=article.stat().st_size + 1) is None
+    assert expected_synthesis(work / "out", "https://example.org/lanterns") is None
 
 
 def test_a_changed_setting_renders_the_episode_again(converted, tmp_path):

@@ -155,9 +155,16 @@ def test_warmed_up_workers_load_the_voice_before_the_first_sentence_and_then_rea
     assert synth.synthesized == len(texts) and all(clip.duration_ms > 800 for clip in clips)
 
 
-def test_one_engine_process_has_nothing_to_warm_up(tmp_path, engine):
-    synth = Synthesizer(VoiceSettings(), jobs=1, cache=SegmentCache(tmp_path / "c"), engine=engine)
-    synth.warm_up()
+@pytest.mark.parametrize("jobs, many", [(1, True), (2, False)])
+def test_warming_up_for_work_done_here_loads_the_voice_here(tmp_path, jobs, many):
+    """With one engine process, or for an edit's few sentences, the voice loads in this
+    process (on a thread of its own) and no worker starts."""
+    engine = create_engine(VoiceSettings())
+    synth = Synthesizer(VoiceSettings(), jobs=jobs, cache=SegmentCache(tmp_path / "c"), engine=engine)
+    assert engine._loaded is None
+    synth.warm_up(many=many)
+    synth.close()  # waits for the loading
+    assert engine._loaded is not None
     assert synth._pools == [] and synth.warming == []
 
 

@@ -58,7 +58,7 @@ FRAME = 1152
 SILENT_BEFORE_CUT = 3 * FRAME
 SILENT_AFTER_CUT = FRAME
 #: a section is also cut between paragraphs once the piece reaches this length
-PIECE_TARGET_S = 45.0
+PIECE_TARGET_S = 20.0
 #: how far the loudness may drift from the target before a re-render re-masters the episode
 KEEP_GAIN_TOLERANCE_LU = 0.3
 #: changes whenever the same samples would encode to other bytes
