@@ -16,7 +16,8 @@ and stays (onnxruntime's arena keeps it for the next sentence), so the sentences
 not dealt out at random. One worker reads from the longest down, the others from the
 shortest up, and they meet where the work is shared evenly: only one worker grows to
 the longest sentence's size, the others to the meeting point's (measured on a
-10,000-word book: ... ).
+10,000-word book: workers of 499 and 378 MiB at the peak, where sentences dealt out
+longest first made two of about 500 MiB).
 """
 
 from __future__ import annotations

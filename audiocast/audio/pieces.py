@@ -15,9 +15,10 @@ Each piece is encoded on its own and its frames are joined to the others':
   after it (the decoder's overlap between frames reaches into silence only);
 - a piece's first frame uses no bytes of an earlier frame (an encoder starts with
   an empty bit reservoir), so frames of different pieces can follow one another;
-- the joined stream takes the first piece's Info (Xing/LAME) frame with the totals
-  and the last piece's end padding, and ffmpeg rewrites it in full (seek table and
-  checksums) as it copies the stream.
+- the joined stream takes the first piece's Info (Xing/LAME) frame, with the
+  totals, seek table, last piece's end padding and checksums written for the joined
+  frames the way ffmpeg writes them when it copies a stream (a test compares the
+  two byte for byte); ffmpeg itself took 0.3 to 0.5 s to copy a 12-minute episode.
 
 Loudness: one gain for the whole episode, found from every piece's summary; the
 limiter works piece by piece (a cut lies in silence longer than its release). A
@@ -36,7 +37,6 @@ import hashlib
 import math
 import os
 import struct
-import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,7 +45,6 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import AudioError
-from .decode import ffmpeg_exe
 from .encode import LAME_QUALITY, SAMPLE_RATE, encode_mp3
 from .loudness import (PieceLevel, apply_piece_gain, measure_piece, peak_ceiling, piece_level,
                        piece_limiter, pieces_loudness, search_gain)
@@ -291,8 +290,8 @@ def splice(pieces: list[bytes], lengths: list[int]) -> bytes:
     if len(pieces) == 1:
         return pieces[0]
     info = None
-    kept: list[tuple[bytes, int, int]] = []  # (piece, first byte, end byte) of the frames kept
-    count = 0
+    kept: list[memoryview] = []  # the frames kept of each piece
+    sizes: list[int] = []  # of every frame kept, in order
     padding = 0
     for index, (mp3, length) in enumerate(zip(pieces, lengths)):
         frames = frames_of(mp3)
@@ -312,31 +311,99 @@ def splice(pieces: list[bytes], lengths: list[int]) -> bytes:
                 raise AudioError("an encoded piece is shorter than its samples")
             audio = audio[:keep]
         if audio:
-            kept.append((mp3, audio[0][0], audio[-1][0] + audio[-1][1]))
-            count += len(audio)
+            kept.append(memoryview(mp3)[audio[0][0]:audio[-1][0] + audio[-1][1]])
+            sizes += [size for _, size in audio]
     assert info is not None
-    size = len(info) + sum(end - start for _, start, end in kept)
-    struct.pack_into(">II", info, _INFO_OFFSET + _FRAMES_AT, count, size)
-    at = _INFO_OFFSET + _DELAY_PADDING_AT
+    stream = bytearray(len(info) + sum(sizes))
+    at = len(info)
+    for part in kept:
+        stream[at:at + len(part)] = part
+        at += len(part)
+    _write_info(info, sizes, padding, memoryview(stream)[len(info):])
+    stream[:len(info)] = info
+    return bytes(stream)
+
+
+#: where the Info tag's fields lie, from the tag's start, beyond those above
+_TOC_AT, _TOC_SIZE = 16, 100
+_MUSIC_LENGTH_AT, _MUSIC_CRC_AT, _TAG_CRC_AT = 148, 152, 154
+#: the seek table is read off at most this many sampled frame positions (as LAME and
+#: ffmpeg sample them: every frame, then every second one when the samples run out, ...)
+_TOC_SAMPLES = 400
+#: the tag's own checksum covers the frame's first bytes, whatever the tag's offset in it
+_TAG_CRC_SPAN = 190
+
+
+def _write_info(info: bytearray, sizes: list[int], padding: int, audio: memoryview) -> None:
+    """The joined stream's Info (Xing/LAME) frame, in place: frame count, byte count,
+    seek table, end padding, music length and the two checksums, computed as the
+    encoder's muxer computes them for a stream it writes (the first piece's frame keeps
+    the rest: the encoder's name and delay)."""
+    tag = _INFO_OFFSET
+    total = len(info) + sum(sizes)
+    positions, want, seen, running = [], 1, 0, len(info)
+    for size in sizes:
+        running += size
+        seen += 1
+        if seen == want:
+            positions.append(running)
+            seen = 0
+            if len(positions) == _TOC_SAMPLES:
+                positions = positions[1::2]
+                want *= 2
+    toc = [0] + [min(255, 256 * positions[i * len(positions) // _TOC_SIZE] // total)
+                 for i in range(1, _TOC_SIZE)] if positions else [0] * _TOC_SIZE
+    struct.pack_into(">II", info, tag + _FRAMES_AT, len(sizes), total)
+    info[tag + _TOC_AT:tag + _TOC_AT + _TOC_SIZE] = bytes(toc)
+    at = tag + _DELAY_PADDING_AT
     delay = int.from_bytes(info[at:at + 3], "big") >> 12
     info[at:at + 3] = ((delay << 12) | padding).to_bytes(3, "big")
-    with tempfile.TemporaryDirectory(prefix="audiocast-splice-") as tmp:
-        joined = Path(tmp) / "joined.mp3"
-        with open(joined, "wb") as handle:  # written in place: the episode is never held twice
-            handle.write(info)
-            for mp3, start, end in kept:
-                handle.write(memoryview(mp3)[start:end])
-        return _rewrite_info(joined, Path(tmp) / "episode.mp3")
+    struct.pack_into(">IHH", info, tag + _MUSIC_LENGTH_AT, total, crc16(audio), 0)
+    struct.pack_into(">H", info, tag + _TAG_CRC_AT, crc16(info[:_TAG_CRC_SPAN]))
 
 
-def _rewrite_info(source: Path, out: Path) -> bytes:
-    """The stream copied by ffmpeg, which writes its Info frame afresh from the frames
-    (counts, seek table, checksums), keeping the encoder delay and end padding."""
-    done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "mp3",
-                           "-i", str(source), "-map_metadata", "-1", "-c:a", "copy",
-                           "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3", str(out)],
-                          capture_output=True)
-    if done.returncode != 0:
-        lines = done.stderr.decode(errors="replace").strip().splitlines()
-        raise AudioError(f"ffmpeg failed joining the pieces: {lines[-1] if lines else done.returncode}")
-    return out.read_bytes()
+def _crc16_table() -> np.ndarray:
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> 1) ^ 0xA001, table >> 1)
+    return table.astype(np.uint16)
+
+
+_CRC16 = _crc16_table()
+#: the data is read as this many runs side by side (each checksummed from zero), then
+#: their checksums are chained: numpy steps every run one byte at a time
+_CRC_LANES = 8192
+
+
+def crc16(data) -> int:
+    """CRC-16/ARC (reflected polynomial 0x8005, from 0), the LAME tag's checksum."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if len(buf) < 4 * _CRC_LANES:
+        crc = 0
+        table = _CRC16.tolist()
+        for byte in buf.tolist():
+            crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+        return crc
+    width = -(-len(buf) // _CRC_LANES)
+    # zeros in front change nothing: a checksum from 0 stays 0 over them
+    padded = np.zeros(_CRC_LANES * width, dtype=np.uint8)
+    padded[len(padded) - len(buf):] = buf
+    columns = np.ascontiguousarray(padded.reshape(_CRC_LANES, width).T)
+    state = np.zeros(_CRC_LANES, dtype=np.uint16)
+    for column in columns:
+        state = _CRC16[(state ^ column) & 0xFF] ^ (state >> 8)
+    # a checksum carried over `width` more bytes is a linear map of it: the run's own
+    # checksum, plus the carried one as `width` zero bytes leave it
+    basis = (1 << np.arange(16)).astype(np.uint16)
+    for _ in range(width):
+        basis = _CRC16[basis & 0xFF] ^ (basis >> 8)
+    images = basis.tolist()
+    low, high = [0] * 256, [0] * 256
+    for value in range(1, 256):
+        bit = value.bit_length() - 1
+        low[value] = low[value ^ (1 << bit)] ^ images[bit]
+        high[value] = high[value ^ (1 << bit)] ^ images[bit + 8]
+    crc = 0
+    for lane in state.tolist():
+        crc = low[crc & 0xFF] ^ high[crc >> 8] ^ lane
+    return crc

@@ -16,7 +16,7 @@ from audiocast.audio.decode import ffmpeg_exe
 from audiocast.audio.encode import encode_mp3
 from audiocast.audio.loudness import measure_loudness
 from audiocast.audio.pieces import (FRAME, KEEP_GAIN_TOLERANCE_LU, SILENT_AFTER_CUT, SILENT_BEFORE_CUT,
-                                    PieceStore, cut_granularity, frames_of, render_pieces)
+                                    PieceStore, crc16, cut_granularity, frames_of, render_pieces)
 from audiocast.config import Production
 from audiocast.models import Clip, Script, ScriptSection, Segment
 
@@ -109,6 +109,42 @@ def test_joined_pieces_play_as_one_encode_would(episode, tmp_path):
     loudness = measure_loudness(path)
     assert loudness.integrated_lufs == pytest.approx(-16.0, abs=0.5)
     assert loudness.true_peak_dbtp <= -1.0 + 0.2
+
+
+@pytest.mark.parametrize("first_paragraph_s", [2.5, 300.0])  # the seek table resampled 0 and 3 times
+def test_the_joined_info_frame_is_the_one_ffmpeg_writes_copying_the_stream(tmp_path, first_paragraph_s):
+    """Frame and byte counts, seek table, end padding, music length and checksums as
+    ffmpeg writes them when it copies the joined frames; only the encoder's name differs
+    (the pieces' encoder's, where the copy names ffmpeg's muxer)."""
+    episode = assemble(*script_of(first_paragraph_s), Production(), sample_rate=None)
+    joined = render_pieces(episode.samples.copy(), RATE, episode.cuts, voice_lufs=episode.voice_lufs,
+                           prior=None, store=None, jobs=2, **MASTERING).mp3
+    source, copy = tmp_path / "joined.mp3", tmp_path / "copied.mp3"
+    source.write_bytes(joined)
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "mp3", "-i", str(source), "-map_metadata", "-1",
+                    "-c:a", "copy", "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3", str(copy)], check=True)
+    copied = copy.read_bytes()
+    name, tag_crc = slice(21 + 120, 21 + 129), slice(21 + 154, 21 + 156)
+    assert len(joined) == len(copied)
+    assert joined[name].startswith(b"Lavc") and copied[name] == b"Lavf".ljust(9, b"\0")
+    renamed = bytearray(joined)
+    renamed[name] = copied[name]
+    renamed[tag_crc] = b"\0\0"
+    renamed[tag_crc] = crc16(renamed[:190]).to_bytes(2, "big")
+    assert bytes(renamed) == copied
+    assert MP3(source).info.length == MP3(copy).info.length
+
+
+def test_the_lame_checksum_is_crc16_arc():
+    assert crc16(b"123456789") == 0xBB3D  # the catalogued check value
+    data = np.random.default_rng(3).integers(0, 256, 300_001, dtype=np.uint8).tobytes()
+    crc = 0  # the byte-at-a-time definition, against the columns numpy steps together
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    assert crc16(data) == crc
+    assert crc16(data[:1000]) == crc16(memoryview(data)[:1000]) != crc16(data[1:1001])
 
 
 def test_a_re_render_encodes_only_the_piece_that_changed(tmp_path):
