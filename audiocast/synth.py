@@ -13,11 +13,11 @@ worker, and small batches (a typo fix) stay in-process to skip the pool start-up
 
 Memory: a Piper worker's working memory grows with the longest sentence it has read
 and stays (onnxruntime's arena keeps it for the next sentence), so the sentences are
-not dealt out at random. One worker reads from the longest down, the others from the
-shortest up, and they meet where the work is shared evenly: only one worker grows to
-the longest sentence's size, the others to the meeting point's (measured on a
-10,000-word book: workers of 499 and 378 MiB at the peak, where sentences dealt out
-longest first made two of about 500 MiB).
+not dealt out at random. One worker reads the longest sentences, about its share of
+the work, and the others the rest, each part longest first (a worker that read
+shorter sentences first would grow its arena again at every longer one): only one
+worker grows to the longest sentence's size, the others to that of the longest in
+their part. Whoever finishes first takes the other part's shortest sentences.
 """
 
 from __future__ import annotations
@@ -345,18 +345,19 @@ class Synthesizer:
             for chunk in chunks:
                 yield chunk, self.engine.synthesize(chunk)
             return
-        # worker 0 reads the longest sentences first, the others the shortest: only worker 0's
-        # memory grows to the longest sentence's, and the work left when they meet is of the
-        # length where the work is shared evenly
-        queue = deque(sorted(chunks, key=len, reverse=True))
+        pools = self._get_pools()
+        longest, rest = _deal(chunks, len(pools))
         pending: dict = {}
 
         def hand_out(worker: int, pool: ProcessPoolExecutor) -> None:
-            if queue:
-                chunk = queue.popleft() if worker == 0 else queue.pop()
+            # each reads its own part longest first, so that its memory grows at the first
+            # sentence only; once that part is done, it takes the other's shortest
+            own, other = (longest, rest) if worker == 0 else (rest, longest)
+            if own or other:
+                chunk = own.popleft() if own else other.pop()
                 pending[pool.submit(_synthesize_in_worker, chunk)] = (chunk, worker, pool)
 
-        for worker, pool in enumerate(self._get_pools()):
+        for worker, pool in enumerate(pools):
             for _ in range(IN_FLIGHT):
                 hand_out(worker, pool)
         try:
@@ -375,6 +376,18 @@ class Synthesizer:
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _deal(chunks: list[str], workers: int) -> tuple[deque[str], deque[str]]:
+    """The chunks in two parts, each longest first: the longest, about one worker's share
+    of the work (worker 0 reads them), and the rest, which the other workers share."""
+    order = sorted(chunks, key=len, reverse=True)
+    share = sum(len(chunk) for chunk in order) / max(1, workers)
+    total, split = 0, 0
+    while split < len(order) and total < share:
+        total += len(order[split])
+        split += 1
+    return deque(order[:split]), deque(order[split:])
 
 
 def _join(clips: list[Clip], engine: Engine) -> Clip:

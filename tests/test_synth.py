@@ -10,7 +10,7 @@ import pytest
 
 from audiocast.engines import VoiceSettings, create_engine
 from audiocast.models import Clip
-from audiocast.synth import SegmentCache, Synthesizer
+from audiocast.synth import SegmentCache, Synthesizer, _deal
 
 SENTENCES = [
     "The ferry left at seven.",
@@ -173,9 +173,8 @@ def _worker_pids(synth: Synthesizer) -> set[int]:
 
 
 def test_only_one_worker_reads_the_longest_sentences(tmp_path, engine_plugin):
-    """A worker's memory grows to its longest sentence's and stays: one worker reads from
-    the longest down, the other from the shortest up, so every sentence the first read
-    is longer than every sentence the second read."""
+    """A worker's memory grows to its longest sentence's and stays: the longest sentences
+    (about one worker's share) go to one worker, the rest to the other, each longest first."""
     engine_plugin("whoread", "whoread_plugin:WhoReadEngine", """
         import os
         import struct
@@ -191,13 +190,21 @@ def test_only_one_worker_reads_the_longest_sentences(tmp_path, engine_plugin):
     """)
     # lengths all differ, in no order
     texts = [f"Light {n} flashes {'once more, ' * ((n * 7) % 24)}every few seconds." for n in range(24)]
+    longest, rest = _deal(texts, 2)
     with Synthesizer(VoiceSettings(engine="whoread"), jobs=2, cache=SegmentCache(tmp_path / "c")) as synth:
-        synth.warm_up()
         clips = synth.render(texts)
-    readers: dict[int, list[int]] = {}
-    for text, clip in zip(texts, clips):
-        readers.setdefault(struct.unpack_from("<i", clip.pcm)[0], []).append(len(text))
-    assert len(readers) == 2 and os.getpid() not in readers
-    longest, shortest = sorted(readers.values(), key=max, reverse=True)
-    assert min(longest) > max(shortest)
-    assert len(shortest) >= 2 and len(longest) >= 2  # each was handed two at the start
+    reader = {text: struct.unpack_from("<i", clip.pcm)[0] for text, clip in zip(texts, clips)}
+    assert len(set(reader.values())) == 2 and os.getpid() not in reader.values()
+    assert reader[longest[0]] != reader[rest[0]]  # the longest of each part: one worker each
+
+
+def test_the_longest_part_is_about_one_workers_share_and_each_part_is_longest_first():
+    texts = [f"Buoy {'and bell ' * n}rings." for n in (3, 17, 8, 1, 12, 5, 20, 9, 2, 14)]
+    for workers in (2, 3):
+        longest, rest = _deal(texts, workers)
+        assert sorted([*longest, *rest]) == sorted(texts)
+        assert min(map(len, longest)) >= max(map(len, rest))
+        for part in (longest, rest):
+            assert list(part) == sorted(part, key=len, reverse=True)
+        share = sum(map(len, texts)) / workers
+        assert sum(map(len, longest)) >= share > sum(map(len, longest)) - len(longest[-1])
