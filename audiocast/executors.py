@@ -102,6 +102,7 @@ class LocalExecutor:
                 try:
                     synthesizer = self.synthesizer_for(job.voice)
                     synthesizer.release_after_render = following is _END
+                    synthesizer.expect_more = following is not _END
                     before = synthesizer.synthesized
                     clips = synthesizer.render(spoken_texts(script), step)
                     entry = (source, job, script, synthesizer, clips, synthesizer.synthesized - before, None)

@@ -44,6 +44,11 @@ _MAGIC = b"ACPCM1"
 _HEADER = struct.Struct("<6sI")
 #: below this many uncached chunks, synthesize in-process rather than start a pool
 POOL_THRESHOLD = 12
+#: with more episodes to come, this many uncached chunks start the pool for them (their
+#: sentences then go to the workers, each a single thread, which keep both cores busy
+#: where one process's onnxruntime threads wait on one another while an episode before
+#: is encoded beside them)
+BATCH_POOL_THRESHOLD = 6
 #: sentences handed to each worker ahead of its results, so that it never waits for the next
 IN_FLIGHT = 2
 #: silence between the pieces of a sentence split for an engine's length limit
@@ -225,6 +230,8 @@ class Synthesizer:
         self.synthesized = 0
         #: shut the worker pool down after the next render (set for a run's last episode)
         self.release_after_render = False
+        #: more episodes follow the next render (set in a batch): see BATCH_POOL_THRESHOLD
+        self.expect_more = False
         #: the workers' voice loading started by ``warm_up``
         self.warming: list = []
         self._loading: threading.Thread | None = None  # this process's, started by ``warm_up``
@@ -314,7 +321,10 @@ class Synthesizer:
         # so that this process does not hold a long article's audio beside their memory
         spill = len(missing) >= POOL_THRESHOLD
         spilled: list[str] = []
-        for chunk, clip in self._synthesize(missing):
+        pooled = self._uses_pool(len(missing))
+        if self.expect_more and not self._pools and len(missing) >= BATCH_POOL_THRESHOLD:
+            self.warm_up()  # for the episodes to come; this one is read here meanwhile
+        for chunk, clip in self._synthesize(missing, pooled):
             if spill:
                 self.cache.pin(self.namespace, chunk)
             self.cache.put(self.namespace, chunk, clip)
@@ -338,10 +348,16 @@ class Synthesizer:
             self.cache.prune()  # what pinning kept past the bound
         return [_join([found[c] for c in chunks], self.engine) for chunks in chunked]
 
-    def _synthesize(self, chunks: list[str]) -> Iterable[tuple[str, Clip]]:
+    def _uses_pool(self, count: int) -> bool:
+        """Workers for enough chunks to pay their start-up, or for any two once they run."""
+        if self.jobs <= 1 or self.engine.online or count < 2:
+            return False
+        return count >= POOL_THRESHOLD or bool(self._pools)
+
+    def _synthesize(self, chunks: list[str], pooled: bool) -> Iterable[tuple[str, Clip]]:
         if not chunks:
             return
-        if self.jobs <= 1 or len(chunks) < POOL_THRESHOLD or self.engine.online:
+        if not pooled:
             for chunk in chunks:
                 yield chunk, self.engine.synthesize(chunk)
             return

@@ -172,9 +172,9 @@ def _worker_pids(synth: Synthesizer) -> set[int]:
     return {pid for pool in synth._pools for pid in pool._processes}
 
 
-def test_only_one_worker_reads_the_longest_sentences(tmp_path, engine_plugin):
-    """A worker's memory grows to its longest sentence's and stays: the longest sentences
-    (about one worker's share) go to one worker, the rest to the other, each longest first."""
+@pytest.fixture
+def who_read(engine_plugin):
+    """An engine whose audio says which process read the text: ``who_read(clip)``."""
     engine_plugin("whoread", "whoread_plugin:WhoReadEngine", """
         import os
         import struct
@@ -185,15 +185,21 @@ def test_only_one_worker_reads_the_longest_sentences(tmp_path, engine_plugin):
             name = "whoread"
             sample_rate = 16000
 
-            def synthesize(self, text):  # the audio says which process read the text
+            def synthesize(self, text):
                 return Clip(pcm=struct.pack("<i", os.getpid()) * 400, sample_rate=16000)
     """)
+    return lambda clip: struct.unpack_from("<i", clip.pcm)[0]
+
+
+def test_only_one_worker_reads_the_longest_sentences(tmp_path, who_read):
+    """A worker's memory grows to its longest sentence's and stays: the longest sentences
+    (about one worker's share) go to one worker, the rest to the other, each longest first."""
     # lengths all differ, in no order
     texts = [f"Light {n} flashes {'once more, ' * ((n * 7) % 24)}every few seconds." for n in range(24)]
     longest, rest = _deal(texts, 2)
     with Synthesizer(VoiceSettings(engine="whoread"), jobs=2, cache=SegmentCache(tmp_path / "c")) as synth:
         clips = synth.render(texts)
-    reader = {text: struct.unpack_from("<i", clip.pcm)[0] for text, clip in zip(texts, clips)}
+    reader = {text: who_read(clip) for text, clip in zip(texts, clips)}
     assert len(set(reader.values())) == 2 and os.getpid() not in reader.values()
     assert reader[longest[0]] != reader[rest[0]]  # the longest of each part: one worker each
 
@@ -208,3 +214,18 @@ def test_the_longest_part_is_about_one_workers_share_and_each_part_is_longest_fi
             assert list(part) == sorted(part, key=len, reverse=True)
         share = sum(map(len, texts)) / workers
         assert sum(map(len, longest)) >= share > sum(map(len, longest)) - len(longest[-1])
+
+
+def test_in_a_batch_an_article_of_six_new_sentences_starts_the_workers_for_the_next(tmp_path, who_read):
+    voice = VoiceSettings(engine="whoread")
+    with Synthesizer(voice, jobs=2, cache=SegmentCache(tmp_path / "a")) as synth:
+        synth.expect_more = True  # as the executor says in a batch
+        first = synth.render([f"Post one, line {n}." for n in range(6)])
+        assert {who_read(clip) for clip in first} == {os.getpid()}  # read here while they start
+        synth.expect_more = False
+        last = synth.render(["Post two opens.", "Post two closes."])
+        readers = {who_read(clip) for clip in last}
+        assert os.getpid() not in readers and readers <= _worker_pids(synth)
+    with Synthesizer(voice, jobs=2, cache=SegmentCache(tmp_path / "b")) as alone:
+        alone.render([f"Only post, line {n}." for n in range(6)])  # nothing follows: no workers
+        assert alone._pools == []
