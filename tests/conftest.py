@@ -52,15 +52,23 @@ def fresh_python():
 @pytest.fixture
 def engine_plugin(tmp_path, monkeypatch):
     """Installs a third-party engine into a folder on sys.path (which spawned workers
-    inherit): ``engine_plugin(name, "module:Class", module_source)``; without a source,
-    the entry point names a module that does not exist."""
-    def install(name: str, target: str, module_source: str | None) -> None:
-        dist = tmp_path / f"{name}_plugin-1.0.dist-info"
+    inherit): ``engine_plugin(name, synthesize_body, imports)`` makes an engine of 16 kHz
+    clips whose ``synthesize(self, text)`` runs the body; without a body, the entry
+    point names a module that does not exist."""
+    def install(name: str, synthesize: str | None, imports: str = "") -> None:
+        module = f"{name}_plugin"
+        dist = tmp_path / f"{module}-1.0.dist-info"
         dist.mkdir()
         (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}-plugin\nVersion: 1.0\n")
+        target = f"{module}:PluginEngine" if synthesize is not None else f"{module}_missing:PluginEngine"
         (dist / "entry_points.txt").write_text(f"[audiocast.engines]\n{name} = {target}\n")
-        if module_source is not None:
-            (tmp_path / f"{name}_plugin.py").write_text(textwrap.dedent(module_source))
+        if synthesize is not None:
+            body = textwrap.indent(textwrap.dedent(synthesize).strip(), " " * 8)
+            (tmp_path / f"{module}.py").write_text(
+                f"{textwrap.dedent(imports).strip()}\n"
+                "from audiocast.engines.base import Engine\nfrom audiocast.models import Clip\n\n\n"
+                f"class PluginEngine(Engine):\n    name = {name!r}\n    sample_rate = 16000\n\n"
+                f"    def synthesize(self, text):\n{body}\n")
         monkeypatch.syspath_prepend(str(tmp_path))
 
     return install

@@ -175,19 +175,9 @@ def _worker_pids(synth: Synthesizer) -> set[int]:
 @pytest.fixture
 def who_read(engine_plugin):
     """An engine whose audio says which process read the text: ``who_read(clip)``."""
-    engine_plugin("whoread", "whoread_plugin:WhoReadEngine", """
-        import os
-        import struct
-        from audiocast.engines.base import Engine
-        from audiocast.models import Clip
-
-        class WhoReadEngine(Engine):
-            name = "whoread"
-            sample_rate = 16000
-
-            def synthesize(self, text):
-                return Clip(pcm=struct.pack("<i", os.getpid()) * 400, sample_rate=16000)
-    """)
+    engine_plugin("whoread", """
+        return Clip(pcm=struct.pack("<i", os.getpid()) * 400, sample_rate=16000)
+    """, imports="import os\nimport struct")
     return lambda clip: struct.unpack_from("<i", clip.pcm)[0]
 
 

@@ -80,27 +80,18 @@ def test_espeak_missing_binary_is_unavailable(monkeypatch):
 
 
 def test_third_party_engine_plugs_in_through_entry_points(engine_plugin):
-    engine_plugin("tone", "tone_plugin:ToneEngine", """
-        import numpy as np
-        from audiocast.engines.base import Engine
-        from audiocast.models import Clip
-
-        class ToneEngine(Engine):
-            name = "tone"
-            sample_rate = 16000
-
-            def synthesize(self, text):
-                t = np.arange(int(0.05 * len(text) * 16000)) / 16000
-                pcm = (np.sin(2 * np.pi * 440 * t) * 8000).astype("<i2").tobytes()
-                return Clip(pcm=pcm, sample_rate=16000)
-    """)
+    engine_plugin("tone", """
+        t = np.arange(int(0.05 * len(text) * 16000)) / 16000
+        pcm = (np.sin(2 * np.pi * 440 * t) * 8000).astype("<i2").tobytes()
+        return Clip(pcm=pcm, sample_rate=16000)
+    """, imports="import numpy as np")
     assert "tone" in registry()
     clip = create_engine(VoiceSettings(engine="tone")).synthesize("twenty chars of text")
     assert clip.sample_rate == 16000 and abs(clip.duration_ms - 1000) < 1
 
 
 def test_broken_plugin_only_warns(engine_plugin):
-    engine_plugin("broken", "broken_plugin_missing:Nothing", None)
+    engine_plugin("broken", None)
     with pytest.warns(UserWarning, match="broken"):
         engines = registry()
     assert "broken" not in engines and "piper" in engines
