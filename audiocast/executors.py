@@ -67,7 +67,7 @@ class LocalExecutor:
                 step = (lambda done, total: progress(source, done, total)) if progress else None
                 try:
                     synthesizer = self.synthesizer_for(job.voice)
-                    synthesizer.release_after_render = True
+                    synthesizer.more_to_come = False
                     yield source, render_episode(job, synthesizer, step, script=script)
                 except EngineUnavailable:
                     raise
@@ -101,8 +101,7 @@ class LocalExecutor:
                 step = (lambda done, total, s=source: progress(s, done, total)) if progress else None
                 try:
                     synthesizer = self.synthesizer_for(job.voice)
-                    synthesizer.release_after_render = following is _END
-                    synthesizer.expect_more = following is not _END
+                    synthesizer.more_to_come = following is not _END
                     before = synthesizer.synthesized
                     clips = synthesizer.render(spoken_texts(script), step)
                     entry = (source, job, script, synthesizer, clips, synthesizer.synthesized - before, None)

@@ -228,10 +228,10 @@ class Synthesizer:
         self._phonemes = _phoneme_map(voice) if getattr(self.engine, "accepts_phonemes", False) else {}
         #: chunks synthesized (not found in the cache) since creation
         self.synthesized = 0
-        #: shut the worker pool down after the next render (set for a run's last episode)
-        self.release_after_render = False
-        #: more episodes follow the next render (set in a batch): see BATCH_POOL_THRESHOLD
-        self.expect_more = False
+        #: whether more episodes follow the next render: True in a batch (see
+        #: BATCH_POOL_THRESHOLD); False for a run's last, after which the workers shut down
+        #: and free their memory before the audio is assembled; None when nobody said
+        self.more_to_come: bool | None = None
         #: the workers' voice loading started by ``warm_up``
         self.warming: list = []
         self._loading: threading.Thread | None = None  # this process's, started by ``warm_up``
@@ -322,7 +322,7 @@ class Synthesizer:
         spill = len(missing) >= POOL_THRESHOLD
         spilled: list[str] = []
         pooled = self._uses_pool(len(missing))
-        if self.expect_more and not self._pools and len(missing) >= BATCH_POOL_THRESHOLD:
+        if self.more_to_come and not self._pools and len(missing) >= BATCH_POOL_THRESHOLD:
             self.warm_up()  # for the episodes to come; this one is read here meanwhile
         for chunk, clip in self._synthesize(missing, pooled):
             if spill:
@@ -336,7 +336,7 @@ class Synthesizer:
             done += 1
             if progress:
                 progress(done, total)
-        if self.release_after_render:
+        if self.more_to_come is False:
             self.close()  # no more work: free the workers' memory before the audio is assembled
         for chunk in spilled:
             clip = self.cache.get(self.namespace, chunk)

@@ -121,8 +121,7 @@ def synthesize_only(feed_url: str) -> dict:
     seconds = 0.0
     with Synthesizer(voice_settings(show)) as synthesizer:
         for position, script in enumerate(scripts):
-            synthesizer.release_after_render = position == len(scripts) - 1
-            synthesizer.expect_more = not synthesizer.release_after_render  # as sync's executor sets both
+            synthesizer.more_to_come = position < len(scripts) - 1  # as sync's executor sets it
             start = time.perf_counter()
             synthesizer.render(spoken_texts(script))
             seconds += time.perf_counter() - start

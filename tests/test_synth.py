@@ -209,10 +209,10 @@ def test_the_longest_part_is_about_one_workers_share_and_each_part_is_longest_fi
 def test_in_a_batch_an_article_of_six_new_sentences_starts_the_workers_for_the_next(tmp_path, who_read):
     voice = VoiceSettings(engine="whoread")
     with Synthesizer(voice, jobs=2, cache=SegmentCache(tmp_path / "a")) as synth:
-        synth.expect_more = True  # as the executor says in a batch
+        synth.more_to_come = True  # as the executor says in a batch
         first = synth.render([f"Post one, line {n}." for n in range(6)])
         assert {who_read(clip) for clip in first} == {os.getpid()}  # read here while they start
-        synth.expect_more = False
+        synth.more_to_come = None
         last = synth.render(["Post two opens.", "Post two closes."])
         readers = {who_read(clip) for clip in last}
         assert os.getpid() not in readers and readers <= _worker_pids(synth)
