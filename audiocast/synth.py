@@ -365,29 +365,29 @@ class Synthesizer:
         longest, rest = _deal(chunks, len(pools))
         pending: dict = {}
 
-        def hand_out(worker: int, pool: ProcessPoolExecutor) -> None:
+        def hand_out(worker: int) -> None:
             # each reads its own part longest first, so that its memory grows at the first
             # sentence only; once that part is done, it takes the other's shortest
             own, other = (longest, rest) if worker == 0 else (rest, longest)
             if own or other:
                 chunk = own.popleft() if own else other.pop()
-                pending[pool.submit(_synthesize_in_worker, chunk)] = (chunk, worker, pool)
+                pending[pools[worker].submit(_synthesize_in_worker, chunk)] = (chunk, worker)
 
-        for worker, pool in enumerate(pools):
+        for worker in range(len(pools)):
             for _ in range(IN_FLIGHT):
-                hand_out(worker, pool)
+                hand_out(worker)
         try:
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    chunk, worker, pool = pending.pop(future)
+                    chunk, worker = pending.pop(future)
                     try:
                         clip = future.result()
                     except SynthesisError:
                         raise
                     except Exception as exc:  # a worker died or the engine broke
                         raise SynthesisError(f"synthesis failed on {chunk[:60]!r}: {exc}") from exc
-                    hand_out(worker, pool)
+                    hand_out(worker)
                     yield chunk, clip
         finally:
             for future in pending:
