@@ -342,7 +342,7 @@ def _write_info(info: bytearray, sizes: list[int], padding: int, audio: memoryvi
     encoder's muxer computes them for a stream it writes (the first piece's frame keeps
     the rest: the encoder's name and delay)."""
     tag = _INFO_OFFSET
-    total = len(info) + sum(sizes)
+    total = len(info) + len(audio)
     positions, want, seen, running = [], 1, 0, len(info)
     for size in sizes:
         running += size
